@@ -1,0 +1,58 @@
+// GcReport: the state of blob garbage collection, for people and programs.
+//
+// Filled by DB::GetGcReport from one consistent version; a plain value that
+// the caller owns. ToText() is for a terminal, ToJson() is the stable,
+// documented format of doc/gc_report.md.
+#ifndef LODE_INCLUDE_GC_REPORT_H_
+#define LODE_INCLUDE_GC_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lode {
+
+struct GcReportBlobFile {
+  uint64_t number = 0;
+  uint64_t file_size = 0;      // bytes on disk
+  uint64_t blob_count = 0;     // blobs ever written to the file
+  uint64_t blob_bytes = 0;     // their stored bytes
+  uint64_t garbage_count = 0;  // of those, blobs no live table references
+  uint64_t garbage_bytes = 0;
+  double garbage_ratio = 0;    // garbage_bytes / blob_bytes
+  bool eligible = false;       // relocation would pick it at the current thresholds
+  // Number of live tables referencing the file, per level (index = level).
+  std::vector<int> referencing_tables_per_level;
+};
+
+struct GcReport {
+  std::vector<GcReportBlobFile> files;  // sorted by garbage ratio, highest first
+
+  // Totals over live blob files.
+  uint64_t num_blob_files = 0;
+  uint64_t blob_file_bytes = 0;   // on disk
+  uint64_t live_blob_bytes = 0;
+  uint64_t garbage_blob_bytes = 0;
+  double space_amplification = 0;  // blob_file_bytes / live_blob_bytes (1 if no blobs)
+  uint64_t reclaimable_bytes = 0;  // garbage in eligible files: what GC would free
+  uint64_t rewrite_bytes = 0;      // live bytes in eligible files: what GC would copy
+
+  // Thresholds in force when the report was made.
+  double age_cutoff = 0;
+  double garbage_threshold = 0;
+  double force_threshold = 0;
+
+  // Cumulative since the DB was opened.
+  uint64_t gc_runs = 0;
+  uint64_t bytes_relocated = 0;
+  uint64_t blobs_relocated = 0;
+  uint64_t files_dropped = 0;
+  uint64_t bytes_reclaimed = 0;
+
+  std::string ToText() const;
+  std::string ToJson() const;
+};
+
+}  // namespace lode
+
+#endif  // LODE_INCLUDE_GC_REPORT_H_

@@ -1,0 +1,94 @@
+// Options that control a DB, its reads and its writes.
+//
+// Options are plain values copied by DB::Open; SetOptions changes the
+// tunables of a live DB (see db.h). Thread-safety: a const Options may be
+// read from any thread.
+#ifndef LODE_INCLUDE_OPTIONS_H_
+#define LODE_INCLUDE_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lode {
+
+class Env;
+class Snapshot;
+
+enum class Compression : unsigned char { kNone = 0, kLZ4 = 1 };
+
+// How DB::Open treats a damaged write-ahead log (names as in RocksDB).
+enum class WalRecoveryMode : unsigned char {
+  // A torn record at the tail of the last log is dropped; damage elsewhere
+  // is Corruption.
+  kTolerateCorruptedTailRecords = 0,
+  // Any damage, even a torn tail, is Corruption.
+  kAbsoluteConsistency = 1,
+  // Replay stops at the first damage; everything before it is recovered.
+  kPointInTimeRecovery = 2,
+  // Damaged records are skipped and replay goes on.
+  kSkipAnyCorruptedRecords = 3,
+};
+
+struct Options {
+  bool create_if_missing = true;
+  bool error_if_exists = false;
+  bool paranoid_checks = false;  // verify every file's checksums at open
+  Env* env = nullptr;            // nullptr: the default POSIX env
+  WalRecoveryMode wal_recovery_mode = WalRecoveryMode::kPointInTimeRecovery;
+
+  // LSM
+  size_t write_buffer_size = 64 << 20;
+  size_t block_size = 4 << 10;
+  int bloom_bits_per_key = 10;
+  Compression compression = Compression::kLZ4;
+  size_t block_cache_capacity = 64 << 20;
+  int num_levels = 7;
+  int level0_compaction_trigger = 4;
+  int level0_slowdown_writes_trigger = 20;
+  int level0_stop_writes_trigger = 36;
+  uint64_t target_file_size = 64 << 20;
+  uint64_t max_bytes_for_level_base = 256 << 20;
+  double max_bytes_for_level_multiplier = 10;
+  int max_background_jobs = 2;
+  int max_write_buffer_number = 2;  // memtables (active + immutable) before writes stop
+  int max_open_files = 1000;        // table and blob readers kept open
+
+  // Key-value separation
+  bool enable_blob_files = true;
+  uint64_t min_blob_size = 4096;        // values >= this go to blob files
+  uint64_t blob_file_size = 256 << 20;  // target size of one blob file
+  Compression blob_compression = Compression::kLZ4;
+  size_t blob_cache_capacity = 0;       // 0: no blob cache
+
+  // Blob garbage collection (relocating compaction)
+  bool enable_blob_gc = true;
+  double blob_gc_age_cutoff = 0.25;         // oldest fraction of blob files eligible
+  double blob_gc_garbage_threshold = 0.5;   // or any file at least this garbage
+  double blob_gc_force_threshold = 0.8;     // schedule targeted compactions past this
+};
+
+struct ReadOptions {
+  const Snapshot* snapshot = nullptr;  // nullptr: the latest state
+  bool verify_checksums = true;
+  bool fill_cache = true;
+};
+
+struct WriteOptions {
+  bool sync = false;         // fsync the WAL before acknowledging
+  bool disable_wal = false;  // the write is lost on a crash before flush
+};
+
+// What DB::RunBlobGc works on.
+struct BlobGcOptions {
+  // Relocate out of these blob files only (empty: every eligible file).
+  std::vector<uint64_t> blob_files;
+  // Overrides Options::blob_gc_age_cutoff for this run when in [0, 1].
+  double age_cutoff = -1;
+  // Overrides Options::blob_gc_garbage_threshold for this run when in [0, 1].
+  double garbage_threshold = -1;
+};
+
+}  // namespace lode
+
+#endif  // LODE_INCLUDE_OPTIONS_H_
