@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "lib/compaction.h"
 #include "lib/filename.h"
 #include "lib/level_iterator.h"
 #include "lib/log_reader.h"
@@ -307,6 +308,7 @@ int Version::PickLevelForMemTableOutput(const Slice& smallest_user_key,
   std::vector<FileMetaData*> overlaps;
   while (level < max_level) {
     if (OverlapInLevel(level + 1, &smallest_user_key, &largest_user_key)) break;
+    if (vset_->RangeBusyAtLevel(level + 1, smallest_user_key, largest_user_key)) break;
     if (level + 2 < NumLevels()) {
       GetOverlappingInputs(level + 2, &start, &limit, &overlaps);
       if (TotalFileSize(overlaps) > max_grandparent_overlap) break;
@@ -520,6 +522,15 @@ Status VersionSet::LogAndApply(VersionEdit* edit, std::mutex* mu) {
     ~Release() { l->release(); }
   } release{&lock};
 
+  // Visible to the picker from now on, so that no compaction picked while
+  // this edit waits or is written puts overlapping files into its levels.
+  queued_edits_.push_back(edit);
+  struct Dequeue {
+    std::vector<const VersionEdit*>* q;
+    const VersionEdit* e;
+    ~Dequeue() { q->erase(std::find(q->begin(), q->end(), e)); }
+  } dequeue{&queued_edits_, edit};
+
   manifest_cv_.wait(lock, [this] { return !manifest_writing_; });
 
   if (edit->has_log_number()) {
@@ -623,6 +634,222 @@ Status VersionSet::LogAndApply(VersionEdit* edit, std::mutex* mu) {
   }
   AppendVersion(v);
   return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// Compaction picking
+
+double VersionSet::MaxBytesForLevel(int level) const {
+  double bytes = static_cast<double>(options_->max_bytes_for_level_base);
+  for (int l = 1; l < level; l++) bytes *= options_->max_bytes_for_level_multiplier;
+  return std::max(1.0, bytes);
+}
+
+double VersionSet::LevelScore(const Version* v, int level) const {
+  if (level == 0) {
+    int idle = 0;
+    for (const FileMetaData* f : v->files_[0]) {
+      // One L0 compaction at a time: it takes every overlapping L0 file, so a
+      // second one would have to wait for the same files anyway.
+      if (f->being_compacted) return 0;
+      idle++;
+    }
+    return static_cast<double>(idle) / std::max(1, options_->level0_compaction_trigger);
+  }
+  uint64_t bytes = 0;
+  for (const FileMetaData* f : v->files_[level]) {
+    if (!f->being_compacted) bytes += f->file_size;
+  }
+  return static_cast<double>(bytes) / MaxBytesForLevel(level);
+}
+
+bool VersionSet::NeedsCompaction() const {
+  for (int level = 0; level < num_levels_ - 1; level++) {
+    if (LevelScore(current_, level) >= 1) return true;
+  }
+  return false;
+}
+
+bool VersionSet::RangeBusyAtLevel(int level, const Slice& smallest_user_key,
+                                  const Slice& largest_user_key) const {
+  const Comparator* ucmp = icmp_->user_comparator();
+  auto overlaps = [&](const Slice& lo, const Slice& hi) {
+    return ucmp->Compare(lo, largest_user_key) <= 0 && ucmp->Compare(hi, smallest_user_key) >= 0;
+  };
+  for (const Compaction* c : in_flight_) {
+    if (c->output_level() == level &&
+        overlaps(c->range_smallest_.user_key(), c->range_largest_.user_key())) {
+      return true;
+    }
+  }
+  for (const VersionEdit* e : queued_edits_) {
+    for (const auto& [l, f] : e->new_files()) {
+      if (l == level && overlaps(f.smallest.user_key(), f.largest.user_key())) return true;
+    }
+  }
+  return false;
+}
+
+Compaction* VersionSet::PickCompaction() {
+  std::vector<std::pair<double, int>> scored;
+  for (int level = 0; level < num_levels_ - 1; level++) {
+    double score = LevelScore(current_, level);
+    if (score >= 1) scored.emplace_back(score, level);
+  }
+  // Highest score first; on a tie the upper level, whose data is newer.
+  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (const auto& [score, level] : scored) {
+    if (Compaction* c = PickAtLevel(level)) return c;
+  }
+  return nullptr;
+}
+
+Compaction* VersionSet::PickAtLevel(int level) {
+  const std::vector<FileMetaData*>& files = current_->files_[level];
+  if (files.empty()) return nullptr;
+  if (level == 0) {
+    // Start from the oldest file; SetupOtherInputs widens to every L0 file
+    // overlapping it.
+    auto* c = new Compaction(this, current_, 0);
+    c->inputs_[0].push_back(files.back());
+    if (SetupOtherInputs(c)) return c;
+    delete c;
+    return nullptr;
+  }
+  // Round robin: the first file after the compact pointer, then the next.
+  size_t start = 0;
+  if (!compact_pointer_[level].empty()) {
+    start = FindFile(*icmp_, files, compact_pointer_[level]);
+    // FindFile gives the first file whose largest >= pointer; the pointer is
+    // the largest key of a compacted file, so skip a file ending exactly there.
+    if (start < files.size() &&
+        icmp_->Compare(files[start]->largest.Encode(), compact_pointer_[level]) <= 0) {
+      start++;
+    }
+    if (start >= files.size()) start = 0;
+  }
+  for (size_t n = 0; n < files.size(); n++) {
+    FileMetaData* f = files[(start + n) % files.size()];
+    if (f->being_compacted) continue;
+    auto* c = new Compaction(this, current_, level);
+    c->inputs_[0].push_back(f);
+    if (SetupOtherInputs(c)) return c;
+    delete c;
+  }
+  return nullptr;
+}
+
+Compaction* VersionSet::CompactRange(int level, const InternalKey* begin, const InternalKey* end,
+                                     bool* busy) {
+  if (busy != nullptr) *busy = false;
+  if (level < 0 || level >= num_levels_ - 1) return nullptr;
+  std::vector<FileMetaData*> inputs;
+  current_->GetOverlappingInputs(level, begin, end, &inputs);
+  if (inputs.empty()) return nullptr;
+  if (level > 0) {
+    // Bound one step; the caller loops over the range. Not for L0, whose
+    // files overlap each other and must move down together.
+    const uint64_t limit = std::max<uint64_t>(1, options_->target_file_size);
+    uint64_t total = 0;
+    for (size_t i = 0; i < inputs.size(); i++) {
+      total += inputs[i]->file_size;
+      if (total >= limit) {
+        inputs.resize(i + 1);
+        break;
+      }
+    }
+  }
+  for (const FileMetaData* f : inputs) {
+    if (f->being_compacted) {
+      if (busy != nullptr) *busy = true;
+      return nullptr;
+    }
+  }
+  auto* c = new Compaction(this, current_, level);
+  c->inputs_[0] = std::move(inputs);
+  if (SetupOtherInputs(c)) return c;
+  delete c;
+  if (busy != nullptr) *busy = true;
+  return nullptr;
+}
+
+bool VersionSet::SetupOtherInputs(Compaction* c) {
+  const int level = c->level_;
+  Version* v = c->input_version_;
+  auto any_busy = [](const std::vector<FileMetaData*>& files) {
+    for (const FileMetaData* f : files) {
+      if (f->being_compacted) return true;
+    }
+    return false;
+  };
+  auto range_of = [this](const std::vector<FileMetaData*>& a, const std::vector<FileMetaData*>& b,
+                         InternalKey* smallest, InternalKey* largest) {
+    smallest->Clear();
+    largest->Clear();
+    for (const auto* files : {&a, &b}) {
+      for (const FileMetaData* f : *files) {
+        if (smallest->empty() || icmp_->Compare(f->smallest.Encode(), smallest->Encode()) < 0) {
+          *smallest = f->smallest;
+        }
+        if (largest->empty() || icmp_->Compare(f->largest.Encode(), largest->Encode()) > 0) {
+          *largest = f->largest;
+        }
+      }
+    }
+  };
+  const std::vector<FileMetaData*> none;
+
+  InternalKey smallest, largest;
+  range_of(c->inputs_[0], none, &smallest, &largest);
+  if (level == 0) {
+    v->GetOverlappingInputs(0, &smallest, &largest, &c->inputs_[0]);
+    range_of(c->inputs_[0], none, &smallest, &largest);
+  }
+  if (any_busy(c->inputs_[0])) return false;
+  v->GetOverlappingInputs(level + 1, &smallest, &largest, &c->inputs_[1]);
+  if (any_busy(c->inputs_[1])) return false;
+
+  InternalKey all_start, all_limit;
+  range_of(c->inputs_[0], c->inputs_[1], &all_start, &all_limit);
+
+  // Take more files of level when that needs no more files of level+1: the
+  // same level+1 rewrite then retires more of level.
+  if (!c->inputs_[1].empty()) {
+    std::vector<FileMetaData*> expanded0;
+    v->GetOverlappingInputs(level, &all_start, &all_limit, &expanded0);
+    uint64_t inputs1_size = 0, expanded0_size = 0;
+    for (const FileMetaData* f : c->inputs_[1]) inputs1_size += f->file_size;
+    for (const FileMetaData* f : expanded0) expanded0_size += f->file_size;
+    const uint64_t limit = 25 * std::max<uint64_t>(1, options_->target_file_size);
+    if (expanded0.size() > c->inputs_[0].size() && inputs1_size + expanded0_size < limit &&
+        !any_busy(expanded0)) {
+      InternalKey new_start, new_limit;
+      range_of(expanded0, none, &new_start, &new_limit);
+      std::vector<FileMetaData*> expanded1;
+      v->GetOverlappingInputs(level + 1, &new_start, &new_limit, &expanded1);
+      if (expanded1.size() == c->inputs_[1].size() && !any_busy(expanded1)) {
+        c->inputs_[0] = std::move(expanded0);
+        c->inputs_[1] = std::move(expanded1);
+        range_of(c->inputs_[0], c->inputs_[1], &all_start, &all_limit);
+        largest = new_limit;
+      }
+    }
+  }
+
+  if (RangeBusyAtLevel(level + 1, all_start.user_key(), all_limit.user_key())) return false;
+
+  if (level + 2 < num_levels_) {
+    v->GetOverlappingInputs(level + 2, &all_start, &all_limit, &c->grandparents_);
+  }
+
+  // The next compaction of this level starts after this one.
+  range_of(c->inputs_[0], none, &smallest, &largest);
+  compact_pointer_[level] = largest.Encode().ToString();
+  c->edit_.SetCompactPointer(level, largest);
+  c->Claim();
+  return true;
 }
 
 Status VersionSet::Recover(bool* save_manifest) {

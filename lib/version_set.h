@@ -85,7 +85,10 @@ class Version {
 
   // The level a flush output covering [smallest, largest] should go to:
   // below L0 (at most L2) while nothing overlaps and grandparent overlap is
-  // small, as LevelDB does.
+  // small, as LevelDB does, and never into a key range that a compaction in
+  // flight or a queued edit is about to fill at that level.
+  // REQUIRES: DB mutex held, and not released before the flush's edit is
+  // passed to LogAndApply (so no compaction is picked in between).
   int PickLevelForMemTableOutput(const Slice& smallest_user_key, const Slice& largest_user_key);
 
   // Files of level overlapping [begin, end] (null: open). In L0 the range
@@ -180,6 +183,38 @@ class VersionSet {
   static constexpr uint64_t kDefaultMaxManifestFileSize = 4 << 20;
   void SetMaxManifestFileSize(uint64_t bytes) { max_manifest_file_size_ = bytes; }
 
+  // --- Compaction picking (lib/compaction.h). REQUIRES: DB mutex held. ---
+
+  // The most needed compaction, or nullptr if no level needs one or every
+  // candidate conflicts with work in flight. L0 is scored by file count
+  // against level0_compaction_trigger (and at most one L0 compaction runs at
+  // a time), Ln by bytes against MaxBytesForLevel(n); files being compacted
+  // do not count and are never picked. Within a level, files are taken round
+  // robin after the level's compact pointer.
+  Compaction* PickCompaction();
+
+  // A compaction of the files of level overlapping [begin, end] (null: open)
+  // into level+1, limited to about target_file_size of inputs for level > 0.
+  // nullptr if nothing overlaps, or if the inputs are busy (then *busy, when
+  // given, is set: retry after the running compactions finish).
+  Compaction* CompactRange(int level, const InternalKey* begin, const InternalKey* end,
+                           bool* busy = nullptr);
+
+  // True if some level's score is >= 1 (PickCompaction may still return
+  // nullptr when the candidates are busy).
+  bool NeedsCompaction() const;
+
+  // Target size of level >= 1: max_bytes_for_level_base x multiplier^(level-1).
+  double MaxBytesForLevel(int level) const;
+
+  // Score of level in v, ignoring files being compacted (>= 1: compact).
+  double LevelScore(const Version* v, int level) const;
+
+  // True if a compaction in flight, or an edit queued in LogAndApply, will
+  // put a file overlapping [smallest, largest] (user keys) into level.
+  bool RangeBusyAtLevel(int level, const Slice& smallest_user_key,
+                        const Slice& largest_user_key) const;
+
   const InternalKeyComparator* icmp() const { return icmp_; }
   const Options* options() const { return options_; }
   TableCache* table_cache() const { return table_cache_; }
@@ -196,6 +231,10 @@ class VersionSet {
   void WriteSnapshot(VersionEdit* edit) const;
   // Closes the manifest being written (after an error or before roll-over).
   void CloseManifest();
+  // Completes c (inputs_[0] set): level+1 inputs, expansion, grandparents,
+  // conflict checks; claims it. False if it conflicts with work in flight.
+  bool SetupOtherInputs(Compaction* c);
+  Compaction* PickAtLevel(int level);
 
   Env* const env_;
   const std::string dbname_;
@@ -224,6 +263,11 @@ class VersionSet {
   // Per level: the largest key of the last compaction there; the next one
   // starts after it (round robin).
   std::vector<std::string> compact_pointer_;
+
+  // Compactions picked and not yet deleted (their inputs are being_compacted).
+  std::vector<const Compaction*> in_flight_;
+  // Edits inside LogAndApply (waiting or being written), not yet installed.
+  std::vector<const VersionEdit*> queued_edits_;
 };
 
 }  // namespace lode
