@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "lib/dbformat.h"
 #include "lib/util/cache.h"
@@ -393,6 +394,31 @@ TEST_F(TableTest, CacheIsSharedSafelyBetweenTablesWithSameOffsets) {
   EXPECT_EQ("other", vb);
 }
 
+TEST_F(TableTest, ConcurrentReadersShareOneTable) {
+  cache_ = NewLRUCache(64 << 10);  // small: forces evictions while threads read
+  bopts_.block_size = 512;
+  FillSequential(4000, 40);
+  Build();
+  auto t = OpenOk();
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 4; th++) {
+    threads.emplace_back([&, th] {
+      Random rnd(th + 1);
+      for (int i = 0; i < 2000; i++) {
+        const int k = static_cast<int>(rnd.Uniform(4000));
+        const std::string ikey = IKey(test::NumberedKey(k), kMaxSequenceNumber);
+        std::string got;
+        Status s = t->InternalGet(ReadOptions(), ikey,
+                                  [&](const Slice&, const Slice& v) { got = v.ToString(); });
+        if (!s.ok() || got != model_.lower_bound(ikey)->second) wrong++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(0, wrong.load());
+}
+
 TEST_F(TableTest, PropertiesDescribeTheTable) {
   bopts_.compression = Compression::kNone;
   model_[IKey("a", 3, kTypeValue)] = "12345";
@@ -517,14 +543,21 @@ Status ReadEverything(Table* t, const std::map<std::string, std::string, IKeyLes
 
 TEST_F(TableTest, BitFlipsAnywhereAreDetectedAndNeverCrash) {
   bopts_.block_size = 1024;
-  FillSequential(400, 30, 0.5);
+  FillSequential(200, 30, 0.5);
   Build();
   const std::string good = contents_;
+  const TableProperties& p = built_props_;
+  const size_t footer_start = good.size() - Footer::kSize;
+  int in_data = 0, in_filter = 0, in_index = 0, in_footer = 0;
   Random rnd(99);
   int detected = 0;
   int flips = 0;
-  // Every 7th byte covers data, filter, properties, metaindex, index, footer.
-  for (size_t pos = 0; pos < good.size(); pos += 7) {
+  // Every 5th byte covers data, filter, properties, metaindex, index, footer.
+  for (size_t pos = 0; pos < good.size(); pos += 5) {
+    if (pos < p.data_bytes) in_data++;
+    else if (pos < p.data_bytes + p.filter_bytes) in_filter++;
+    else if (pos >= footer_start) in_footer++;
+    else if (pos >= footer_start - p.index_bytes) in_index++;
     std::string bad = good;
     bad[pos] = static_cast<char>(bad[pos] ^ (1 << rnd.Uniform(8)));
     flips++;
@@ -539,6 +572,10 @@ TEST_F(TableTest, BitFlipsAnywhereAreDetectedAndNeverCrash) {
     if (t != nullptr) ReadEverything(t.get(), model_, /*verify=*/false);
   }
   EXPECT_EQ(flips, detected);
+  EXPECT_GT(in_data, 100);
+  EXPECT_GT(in_filter, 10);
+  EXPECT_GT(in_index, 5);
+  EXPECT_GT(in_footer, 5);
 }
 
 TEST_F(TableTest, GarbageWithValidLookingFooterIsRejected) {
