@@ -136,8 +136,8 @@ Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
   return Status::OK();
 }
 
-Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key,
-                               const BlobIndex& index, std::string* value) const {
+Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                               std::string* value) const {
   if (index.compression == Compression::kNone) {
     // Read straight into *value, then drop the header and key in front.
     Slice stored;

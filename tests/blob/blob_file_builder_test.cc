@@ -143,8 +143,7 @@ TEST_F(BlobFileBuilderTest, AddRelocatedCopiesWithoutRecompressing) {
   ASSERT_TRUE(old_index.DecodeFrom(old_idx).ok());
   ASSERT_EQ(Compression::kLZ4, old_index.compression);
   std::unique_ptr<BlobFileReader> old_reader;
-  ASSERT_TRUE(BlobFileReader::Open(Env::Default(),
-                                   BlobFileName(dir_.path(), old_index.file_number),
+  ASSERT_TRUE(BlobFileReader::Open(Env::Default(), BlobFileName(dir_.path(), old_index.file_number),
                                    old_index.file_number, &old_reader)
                   .ok());
   std::string stored;
@@ -169,8 +168,7 @@ TEST_F(BlobFileBuilderTest, AddRelocatedCopiesWithoutRecompressing) {
   EXPECT_EQ(old_index.uncompressed_size, new_index.uncompressed_size);
   EXPECT_EQ(value, Read("key", new_idx));
   std::unique_ptr<BlobFileReader> new_reader;
-  ASSERT_TRUE(BlobFileReader::Open(Env::Default(),
-                                   BlobFileName(dir_.path(), new_index.file_number),
+  ASSERT_TRUE(BlobFileReader::Open(Env::Default(), BlobFileName(dir_.path(), new_index.file_number),
                                    new_index.file_number, &new_reader)
                   .ok());
   std::string restored;

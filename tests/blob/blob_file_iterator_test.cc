@@ -72,9 +72,8 @@ TEST_F(BlobFileIteratorTest, EmptyFileHasNoRecords) {
 
 TEST_F(BlobFileIteratorTest, EveryBitFlipStopsTheWalkWithCorruptionAtAnOffset) {
   Random rnd(12);
-  test::KVs kvs = {{"k1", test::RandomBytes(&rnd, 300, 0.3)},
-                   {"k2", ""},
-                   {"k3", test::RandomBytes(&rnd, 200)}};
+  test::KVs kvs = {
+      {"k1", test::RandomBytes(&rnd, 300, 0.3)}, {"k2", ""}, {"k3", test::RandomBytes(&rnd, 200)}};
   Write(kvs);
   const std::string good = test::ReadAll(fname_);
   for (size_t off = 0; off < good.size(); off++) {
@@ -94,8 +93,8 @@ TEST_F(BlobFileIteratorTest, EveryBitFlipStopsTheWalkWithCorruptionAtAnOffset) {
 }
 
 TEST_F(BlobFileIteratorTest, RemovedRecordIsCaughtByFooterTotals) {
-  test::KVs kvs = {{"a", std::string(100, '1')}, {"b", std::string(100, '2')},
-                   {"c", std::string(100, '3')}};
+  test::KVs kvs = {
+      {"a", std::string(100, '1')}, {"b", std::string(100, '2')}, {"c", std::string(100, '3')}};
   Write(kvs);
   std::string data = test::ReadAll(fname_);
   // Cut record "b" out whole: every remaining record is intact.

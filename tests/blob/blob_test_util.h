@@ -47,8 +47,7 @@ class CountingEnv : public EnvWrapper {
   std::atomic<int> reads{0};
   std::atomic<int64_t> append_budget{-1};  // -1: unlimited
 
-  Status NewRandomAccessFile(const std::string& f,
-                             std::unique_ptr<RandomAccessFile>* r) override {
+  Status NewRandomAccessFile(const std::string& f, std::unique_ptr<RandomAccessFile>* r) override {
     std::unique_ptr<RandomAccessFile> base;
     Status s = target()->NewRandomAccessFile(f, &base);
     if (!s.ok()) return s;
