@@ -115,7 +115,13 @@ INSTANTIATE_TEST_SUITE_P(Sizes, BlobRoundTripTest,
                                            RoundTripCase{1 << 20, true, Compression::kNone},
                                            RoundTripCase{1 << 20, true, Compression::kLZ4},
                                            RoundTripCase{1 << 20, false, Compression::kNone},
-                                           RoundTripCase{1 << 20, false, Compression::kLZ4}));
+                                           RoundTripCase{1 << 20, false, Compression::kLZ4}),
+                         [](const ::testing::TestParamInfo<RoundTripCase>& info) {
+                           const RoundTripCase& c = info.param;
+                           return std::to_string(c.value_size) +
+                                  (c.compressible ? "_compressible_" : "_random_") +
+                                  (c.compression == Compression::kLZ4 ? "lz4" : "none");
+                         });
 
 TEST_F(BlobFileReaderTest, SixtyFourMiBValuesRoundTripCompressedAndRaw) {
   Random rnd(64);
