@@ -365,6 +365,31 @@ Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
       running_jobs_--;
     }
   }
+  // Tombstones that reached the bottom while a snapshot needed them stay
+  // there until their file is compacted again: rewrite those files in place.
+  if (s.ok()) {
+    Version* current = versions_->current();
+    int bottom = -1;
+    for (int level = current->NumLevels() - 1; level >= 1 && bottom < 0; level--) {
+      if (current->OverlapInLevel(level, begin, end)) bottom = level;
+    }
+    std::vector<FileMetaData*> with_tombstones;
+    if (bottom > 0) {
+      std::vector<FileMetaData*> files;
+      current->GetOverlappingInputs(bottom, begin != nullptr ? &begin_key : nullptr,
+                                    end != nullptr ? &end_key : nullptr, &files);
+      for (FileMetaData* f : files) {
+        if (f->num_deletions > 0) with_tombstones.push_back(f);
+      }
+    }
+    for (size_t i = 0; i < with_tombstones.size() && s.ok(); i++) {
+      Compaction* c = versions_->RewriteFileCompaction(bottom, with_tombstones[i]);
+      if (c == nullptr) continue;
+      running_jobs_++;
+      s = RunCompaction(lock, c);
+      running_jobs_--;
+    }
+  }
   manual_compaction_ = nullptr;
   bg_done_cv_.notify_all();
   bg_work_cv_.notify_all();
