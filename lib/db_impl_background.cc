@@ -116,8 +116,12 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
 
   int level = 0;
   if (s.ok() && result.has_table) {
-    level = base->PickLevelForMemTableOutput(result.table.smallest.user_key(),
-                                             result.table.largest.user_key());
+    // During recovery several flushes share one edit that is not installed
+    // yet, so only L0 (where files may overlap) is safe for them.
+    if (log_and_apply) {
+      level = base->PickLevelForMemTableOutput(result.table.smallest.user_key(),
+                                               result.table.largest.user_key());
+    }
     edit->AddFile(level, result.table);
   }
   base->Unref();
@@ -128,16 +132,9 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
   if (s.ok() && log_and_apply) {
     edit->SetPrevLogNumber(0);
     edit->SetLogNumber(logfile_number_);  // mem's WAL is no longer needed
+    // On failure the record may still have reached the manifest, so the
+    // outputs stay; the next open deletes them if nothing references them.
     s = versions_->LogAndApply(edit, &mutex_);
-  }
-  if (!s.ok()) {
-    // Nothing references the outputs: take them away again.
-    lock.unlock();
-    for (uint64_t n : result.created_files) {
-      env_->RemoveFile(TableFileName(dbname_, n));
-      env_->RemoveFile(BlobFileName(dbname_, n));
-    }
-    lock.lock();
   }
   ReleasePendingOutputs(result.created_files);
   if (s.ok()) {
@@ -209,17 +206,18 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
   s = job.Run();
   if (s.ok() && relocator != nullptr) s = relocator->Finish(&new_blob_files);
   lock.lock();
-  if (s.ok()) {
-    for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
-    s = versions_->LogAndApply(c->edit(), &mutex_);
-    // The manifest may now end in a torn record: no more edits after it.
-    if (!s.ok()) RecordBackgroundError(s);
-  }
   if (!s.ok()) {
+    // Nothing references the outputs yet: take them away again.
     lock.unlock();
     job.Cleanup();
     if (relocator != nullptr) relocator->Abandon();
     lock.lock();
+  } else {
+    for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
+    s = versions_->LogAndApply(c->edit(), &mutex_);
+    // The record may have reached the manifest even so: keep the outputs
+    // (the next open deletes them if unreferenced) and take no more edits.
+    if (!s.ok()) RecordBackgroundError(s);
   }
   ReleasePendingOutputs(job.created_files());
   if (relocator != nullptr) ReleasePendingOutputs(relocator->created_files());
