@@ -50,6 +50,13 @@ Status DBImpl::Open() {
   s = versions_->LogAndApply(&edit, &mutex_);
   if (!s.ok()) return s;
   DeleteObsoleteFiles(lock);
+  if (options_.paranoid_checks) {
+    lock.unlock();
+    VerifyReport report;
+    s = Verify(&report);
+    lock.lock();
+    if (!s.ok()) return s;
+  }
   StartBackgroundThreads();
   bg_work_cv_.notify_all();
   return Status::OK();

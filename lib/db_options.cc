@@ -144,9 +144,6 @@ Status ValidateOptions(const Options& o) {
   if (o.max_background_jobs < 1 || o.max_background_jobs > 64) {
     return Bad("max_background_jobs", "must be in [1, 64]");
   }
-  if (o.max_write_buffer_number < 2 || o.max_write_buffer_number > 64) {
-    return Bad("max_write_buffer_number", "must be in [2, 64]");
-  }
   if (o.max_open_files < 16) return Bad("max_open_files", "must be >= 16");
   if (o.blob_file_size < (1 << 10) || o.blob_file_size > kMaxBufferSize) {
     return Bad("blob_file_size", "must be in [1 KiB, 1 TiB], got " +

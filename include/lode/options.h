@@ -33,7 +33,7 @@ enum class WalRecoveryMode : unsigned char {
 struct Options {
   bool create_if_missing = true;
   bool error_if_exists = false;
-  bool paranoid_checks = false;  // verify every file's checksums at open
+  bool paranoid_checks = false;  // at open, verify every live file (as VerifyDB does)
   Env* env = nullptr;            // nullptr: the default POSIX env
   WalRecoveryMode wal_recovery_mode = WalRecoveryMode::kPointInTimeRecovery;
 
@@ -51,7 +51,6 @@ struct Options {
   uint64_t max_bytes_for_level_base = 256 << 20;
   double max_bytes_for_level_multiplier = 10;
   int max_background_jobs = 2;
-  int max_write_buffer_number = 2;  // memtables (active + immutable) before writes stop
   int max_open_files = 1000;        // table and blob readers kept open
 
   // Key-value separation

@@ -194,3 +194,35 @@ TEST_F(DBTest, DestroyDbRemovesEverything) {
 
 }  // namespace
 }  // namespace lode::test
+
+namespace lode::test {
+namespace {
+
+TEST_F(DBTest, ParanoidOpenDetectsADamagedTable) {
+  Open();
+  for (int i = 0; i < 500; i++) Put(NumberedKey(i), std::string(100, 'p'));
+  ASSERT_TRUE(db_->Flush().ok());
+  db_.reset();
+  std::vector<std::string> children;
+  ASSERT_TRUE(Env::Default()->GetChildren(dir_.path(), &children).ok());
+  std::string table;
+  for (const auto& c : children) {
+    if (c.size() > 4 && c.compare(c.size() - 4, 4, ".sst") == 0) table = dir_.path() + "/" + c;
+  }
+  ASSERT_FALSE(table.empty());
+  std::string data = ReadAll(table);
+  data[100] ^= 0x01;  // inside the first data block
+  WriteAll(table, data);
+  Options o = options_;
+  o.paranoid_checks = true;
+  std::unique_ptr<DB> db;
+  Status s = DB::Open(o, dir_.path(), &db);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find(".sst")) << s.ToString();
+  // Without paranoid checks the DB opens and the damage shows on read.
+  Open(options_);
+  EXPECT_NE(std::string::npos, Get(NumberedKey(0)).find("Corruption"));
+}
+
+}  // namespace
+}  // namespace lode::test
