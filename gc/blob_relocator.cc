@@ -3,6 +3,7 @@
 #include "blob/blob_file_cache.h"
 #include "blob/blob_file_reader.h"
 #include "blob/blob_index.h"
+#include "lib/blob_accounting.h"
 
 namespace lode {
 
@@ -41,14 +42,7 @@ Status BlobRelocator::Finish(std::vector<BlobFileAddition>* added) {
   Status s = builder_.Finish(&infos);
   if (!s.ok()) return s;
   finished_ = true;
-  for (const BlobFileAdditionInfo& i : infos) {
-    BlobFileAddition a;
-    a.number = i.file_number;
-    a.blob_count = i.blob_count;
-    a.blob_bytes = i.blob_bytes;
-    a.file_size = i.file_size;
-    added->push_back(a);
-  }
+  AppendBlobFileAdditions(infos, added);
   return s;
 }
 

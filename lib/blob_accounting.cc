@@ -66,4 +66,16 @@ void BlobAccounting::AddGarbageTo(VersionEdit* edit) const {
   for (const auto& [number, g] : dropped_) edit->AddBlobGarbage(number, g.count, g.bytes);
 }
 
+void AppendBlobFileAdditions(const std::vector<BlobFileAdditionInfo>& finished,
+                             std::vector<BlobFileAddition>* additions) {
+  for (const BlobFileAdditionInfo& info : finished) {
+    BlobFileAddition a;
+    a.number = info.file_number;
+    a.blob_count = info.blob_count;
+    a.blob_bytes = info.blob_bytes;
+    a.file_size = info.file_size;
+    additions->push_back(a);
+  }
+}
+
 }  // namespace lode

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "blob/blob_file_builder.h"
 #include "lib/compaction_iterator.h"
 #include "lib/version_edit.h"
 
@@ -50,6 +51,10 @@ class BlobAccounting : public CompactionEntryHandler {
   std::map<uint64_t, BlobFileGarbage> dropped_;
   Status status_;
 };
+
+// The version-edit record of blob files a BlobFileBuilder finished.
+void AppendBlobFileAdditions(const std::vector<BlobFileAdditionInfo>& finished,
+                             std::vector<BlobFileAddition>* additions);
 
 }  // namespace lode
 

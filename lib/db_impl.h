@@ -95,6 +95,14 @@ class DBImpl final : public DB {
                        const std::set<uint64_t>* gc_files = nullptr);
   Compaction* PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found);
   void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
+  // Manual work (CompactRange, RunBlobGc) runs alone: Begin waits for running
+  // jobs and keeps automatic compactions from starting until End.
+  void BeginManualWork(std::unique_lock<std::mutex>& lock, ManualCompaction* manual);
+  void EndManualWork();
+  Status CompactRangeLocked(std::unique_lock<std::mutex>& lock, const Slice* begin,
+                            const Slice* end);
+  Status RunManualCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                             const std::set<uint64_t>* gc_files);
   void RecordBackgroundError(const Status& s);
   void DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock);
   bool HasPendingWork() const;

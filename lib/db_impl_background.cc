@@ -337,12 +337,17 @@ Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
   Status s = Flush();
   if (!s.ok()) return s;
   std::unique_lock<std::mutex> lock(mutex_);
-  // Run alone: wait for background compactions, keep new ones from starting.
-  while (manual_compaction_ != nullptr) bg_done_cv_.wait(lock);
   ManualCompaction manual;
-  manual_compaction_ = &manual;
-  while (running_jobs_ > 0 && bg_error_.ok()) bg_done_cv_.wait(lock);
+  BeginManualWork(lock, &manual);
+  s = CompactRangeLocked(lock, begin, end);
+  EndManualWork();
+  return s;
+}
 
+// REQUIRES: mutex_ held by lock, inside BeginManualWork/EndManualWork.
+Status DBImpl::CompactRangeLocked(std::unique_lock<std::mutex>& lock, const Slice* begin,
+                                  const Slice* end) {
+  Status s;
   InternalKey begin_key, end_key;
   if (begin != nullptr) begin_key = InternalKey(*begin, kMaxSequenceNumber, kValueTypeForSeek);
   if (end != nullptr) end_key = InternalKey(*end, 0, kTypeDeletion);
@@ -358,9 +363,7 @@ Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
       Compaction* c = versions_->CompactRange(level, begin != nullptr ? &begin_key : nullptr,
                                               end != nullptr ? &end_key : nullptr);
       if (c == nullptr) break;
-      running_jobs_++;
-      s = RunCompaction(lock, c);
-      running_jobs_--;
+      s = RunManualCompaction(lock, c, nullptr);
     }
   }
   // Tombstones that reached the bottom while a snapshot needed them stay
@@ -383,14 +386,29 @@ Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
     for (size_t i = 0; i < with_tombstones.size() && s.ok(); i++) {
       Compaction* c = versions_->RewriteFileCompaction(bottom, with_tombstones[i]);
       if (c == nullptr) continue;
-      running_jobs_++;
-      s = RunCompaction(lock, c);
-      running_jobs_--;
+      s = RunManualCompaction(lock, c, nullptr);
     }
   }
+  return s;
+}
+
+void DBImpl::BeginManualWork(std::unique_lock<std::mutex>& lock, ManualCompaction* manual) {
+  while (manual_compaction_ != nullptr) bg_done_cv_.wait(lock);
+  manual_compaction_ = manual;
+  while (running_jobs_ > 0 && bg_error_.ok()) bg_done_cv_.wait(lock);
+}
+
+void DBImpl::EndManualWork() {
   manual_compaction_ = nullptr;
   bg_done_cv_.notify_all();
   bg_work_cv_.notify_all();
+}
+
+Status DBImpl::RunManualCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                                   const std::set<uint64_t>* gc_files) {
+  running_jobs_++;
+  Status s = RunCompaction(lock, c, gc_files);
+  running_jobs_--;
   return s;
 }
 

@@ -51,14 +51,18 @@ Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {
   if (opts.age_cutoff > 1 || opts.garbage_threshold > 1) {
     return Status::InvalidArgument("BlobGcOptions", "thresholds must be in [0, 1]");
   }
+  // Overwritten and deleted blobs only count as garbage once a compaction
+  // has met their newer versions, so first merge the whole tree: with large
+  // values out of the tables, that rewrites little. Blobs in files already
+  // eligible are relocated on the way.
+  Status s = opts.blob_files.empty() ? Flush() : Status::OK();
+  if (!s.ok()) return s;
   std::unique_lock<std::mutex> lock(mutex_);
-  // Run alone, as a manual compaction does.
-  while (manual_compaction_ != nullptr) bg_done_cv_.wait(lock);
-  ManualCompaction manual;
-  manual_compaction_ = &manual;
-  while (running_jobs_ > 0 && bg_error_.ok()) bg_done_cv_.wait(lock);
+  ManualCompaction manual;  // runs alone, as CompactRange does
+  BeginManualWork(lock, &manual);
+  s = bg_error_;
+  if (s.ok() && opts.blob_files.empty()) s = CompactRangeLocked(lock, nullptr, nullptr);
 
-  Status s = bg_error_;
   std::set<uint64_t> gc_files;
   if (s.ok() && !opts.blob_files.empty()) {
     for (uint64_t n : opts.blob_files) {
@@ -86,15 +90,11 @@ Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {
       s = bg_error_;
       continue;
     }
-    running_jobs_++;
     // A failed job took its outputs away and left the version as it was; only
     // a failed install stops the DB (RunCompaction records that).
-    s = RunCompaction(lock, c, &gc_files);
-    running_jobs_--;
+    s = RunManualCompaction(lock, c, &gc_files);
   }
-  manual_compaction_ = nullptr;
-  bg_done_cv_.notify_all();
-  bg_work_cv_.notify_all();
+  EndManualWork();
   return s;
 }
 

@@ -114,15 +114,8 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* resul
   }
   if (s.ok()) {
     result->has_table = meta.num_entries > 0;
-    for (const BlobFileAdditionInfo& b : added) {
-      BlobFileAddition a;
-      a.number = b.file_number;
-      a.blob_count = b.blob_count;
-      a.blob_bytes = b.blob_bytes;
-      a.file_size = b.file_size;
-      result->blob_files.push_back(a);
-      result->blob_bytes += b.file_size;
-    }
+    AppendBlobFileAdditions(added, &result->blob_files);
+    for (const BlobFileAddition& b : result->blob_files) result->blob_bytes += b.file_size;
     for (const auto& [number, garbage] : accounting.dropped()) result->garbage.push_back(garbage);
   }
   if (!s.ok() || !result->has_table) {
