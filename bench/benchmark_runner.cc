@@ -410,9 +410,11 @@ Status BenchmarkRunner::Report(const Result& r) {
   const bool has_io = r.before.has_io && r.after.has_io;
   const uint64_t written = r.after.write_bytes - r.before.write_bytes;
   const uint64_t cancelled = r.after.cancelled_write_bytes - r.before.cancelled_write_bytes;
-  // Bytes dirtied and then deleted before writeback (e.g. a WAL dropped after
-  // its flush) never reach the device, so they are taken off.
-  const uint64_t device = written > cancelled ? written - cancelled : 0;
+  // write_bytes counts pages as they are dirtied, so it includes bytes that are
+  // deleted before writeback (a WAL dropped after its flush); those are
+  // reported apart (device_cancelled_write_bytes), not taken off, so the
+  // number does not depend on when the kernel writes back.
+  const uint64_t device = written;
   const double write_amp = has_io && r.bytes_written > 0 ? Ratio(device, r.bytes_written) : NAN;
   const double space_amp = Ratio(r.disk_bytes, r.live_bytes);
   const double cpu = (r.after.cpu_user_seconds - r.before.cpu_user_seconds) +
@@ -483,7 +485,6 @@ Status BenchmarkRunner::Report(const Result& r) {
       .AddRaw("latency_us", latency.ToString());
   if (has_io) {
     j.Add("device_write_bytes", device)
-        .Add("device_write_bytes_raw", written)
         .Add("device_cancelled_write_bytes", cancelled)
         .Add("device_read_bytes", r.after.read_bytes - r.before.read_bytes)
         .Add("write_syscall_bytes", r.after.wchar - r.before.wchar)
