@@ -65,6 +65,11 @@ BenchmarkRunner::BenchmarkRunner(const BenchConfig& config)
   dir_ = config_.db.empty() ? "/tmp/lode_bench-" + config_.engine : config_.db;
 }
 
+BenchmarkRunner::BenchmarkRunner(const BenchConfig& config, std::unique_ptr<BenchEngine> engine)
+    : BenchmarkRunner(config) {
+  engine_ = std::move(engine);
+}
+
 BenchmarkRunner::~BenchmarkRunner() {
   if (json_) json_->Close();
 }
@@ -115,8 +120,10 @@ Status BenchmarkRunner::Run() {
     s = env_->NewWritableFile(config_.json, &json_);
     if (!s.ok()) return s;
   }
-  s = OpenEngine(config_, dir_, &engine_);
-  if (!s.ok()) return s;
+  if (!engine_) {
+    s = OpenEngine(config_, dir_, &engine_);
+    if (!s.ok()) return s;
+  }
   if (config_.use_existing_db) {
     s = InitLiveSetFromDb();
     if (!s.ok()) return s;

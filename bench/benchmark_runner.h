@@ -29,6 +29,9 @@ namespace lode::bench {
 class BenchmarkRunner {
  public:
   explicit BenchmarkRunner(const BenchConfig& config);
+  // Runs on the given engine instead of opening config.engine (for tests);
+  // config.db must name an existing directory (it is only measured).
+  BenchmarkRunner(const BenchConfig& config, std::unique_ptr<BenchEngine> engine);
   ~BenchmarkRunner();
 
   // Checks the config, opens the engine, runs every benchmark. Returns the
