@@ -4,6 +4,14 @@
 
 namespace lode {
 
+BlobGcThresholds BlobGcThresholdsFrom(const Options& o) {
+  BlobGcThresholds t;
+  t.age_cutoff = o.blob_gc_age_cutoff;
+  t.garbage_threshold = o.blob_gc_garbage_threshold;
+  t.force_threshold = o.blob_gc_force_threshold;
+  return t;
+}
+
 double GarbageRatio(const BlobFileState& f) {
   if (f.meta->blob_bytes == 0) return 0.0;
   return static_cast<double>(f.garbage_bytes) / static_cast<double>(f.meta->blob_bytes);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "lib/version_set.h"
+#include "lode/options.h"
 
 namespace lode {
 
@@ -30,6 +31,8 @@ struct BlobGcCandidates {
     return eligible_bytes == 0 ? 0.0 : static_cast<double>(eligible_garbage) / eligible_bytes;
   }
 };
+
+BlobGcThresholds BlobGcThresholdsFrom(const Options& options);
 
 // A file is eligible when it has garbage and is either among the oldest
 // age_cutoff fraction of blob files (by file number: numbers only grow) or

@@ -51,7 +51,7 @@ void BuildGcReport(const Version* v, const BlobGcThresholds& thresholds, const G
   report->age_cutoff = thresholds.age_cutoff;
   report->garbage_threshold = thresholds.garbage_threshold;
   report->force_threshold = thresholds.force_threshold;
-  report->gc_runs = stats.runs;
+  report->gc_runs = stats.runs + stats.relocations;
   report->bytes_relocated = stats.bytes_relocated;
   report->blobs_relocated = stats.blobs_relocated;
   report->files_dropped = stats.files_dropped;

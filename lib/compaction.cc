@@ -17,10 +17,11 @@ uint64_t TotalBytes(const std::vector<FileMetaData*>& files) {
 
 }  // namespace
 
-Compaction::Compaction(VersionSet* vset, Version* input_version, int level)
+Compaction::Compaction(VersionSet* vset, Version* input_version, int level, int output_level)
     : vset_(vset),
       input_version_(input_version),
       level_(level),
+      output_level_(output_level < 0 ? level + 1 : output_level),
       max_output_file_size_(std::max<uint64_t>(1, vset->options()->target_file_size)),
       level_ptrs_(vset->NumLevels(), 0) {
   input_version_->Ref();
@@ -51,7 +52,7 @@ void Compaction::Claim() {
 }
 
 bool Compaction::IsTrivialMove() const {
-  return inputs_[0].size() == 1 && inputs_[1].empty() &&
+  return output_level_ != level_ && inputs_[0].size() == 1 && inputs_[1].empty() &&
          TotalBytes(grandparents_) <= 10 * max_output_file_size_;
 }
 
@@ -93,7 +94,7 @@ bool Compaction::IsBottommost() const {
   GetRange(&smallest, &largest);
   if (smallest.empty()) return true;
   Slice lo = smallest.user_key(), hi = largest.user_key();
-  for (int lvl = level_ + 2; lvl < input_version_->NumLevels(); lvl++) {
+  for (int lvl = output_level_ + 1; lvl < input_version_->NumLevels(); lvl++) {
     if (input_version_->OverlapInLevel(lvl, &lo, &hi)) return false;
   }
   return true;
@@ -101,7 +102,7 @@ bool Compaction::IsBottommost() const {
 
 bool Compaction::IsBaseLevelForKey(const Slice& user_key) {
   const Comparator* ucmp = vset_->icmp()->user_comparator();
-  for (int lvl = level_ + 2; lvl < input_version_->NumLevels(); lvl++) {
+  for (int lvl = output_level_ + 1; lvl < input_version_->NumLevels(); lvl++) {
     const std::vector<FileMetaData*>& files = input_version_->files(lvl);
     size_t& i = level_ptrs_[lvl];
     while (i < files.size()) {

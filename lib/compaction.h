@@ -35,9 +35,10 @@ class Compaction {
   Compaction(const Compaction&) = delete;
   Compaction& operator=(const Compaction&) = delete;
 
-  // Inputs come from level and level+1; outputs go to level+1.
+  // Inputs come from level and level+1; outputs go to level+1, except for a
+  // rewrite (VersionSet::RewriteFileCompaction), which writes back into level.
   int level() const { return level_; }
-  int output_level() const { return level_ + 1; }
+  int output_level() const { return output_level_; }
 
   // The edit the job fills and the caller installs.
   VersionEdit* edit() { return &edit_; }
@@ -85,13 +86,14 @@ class Compaction {
  private:
   friend class VersionSet;
 
-  Compaction(VersionSet* vset, Version* input_version, int level);
+  Compaction(VersionSet* vset, Version* input_version, int level, int output_level = -1);
   // REQUIRES: DB mutex held. Marks inputs and registers the range.
   void Claim();
 
   VersionSet* const vset_;
   Version* const input_version_;
   const int level_;
+  const int output_level_;
   const uint64_t max_output_file_size_;
   VersionEdit edit_;
   std::vector<FileMetaData*> inputs_[2];

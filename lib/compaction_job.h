@@ -83,6 +83,8 @@ class CompactionJob {
 
   const CompactionJobStats& stats() const { return stats_; }
   const std::vector<CompactionOutput>& outputs() const { return outputs_; }
+  // Every file number the job allocated (pending outputs to release).
+  const std::vector<uint64_t>& created_files() const { return created_; }
   // What the job counted (kept: over all outputs; dropped: the garbage).
   const BlobAccounting& blob_accounting() const { return accounting_; }
 

@@ -10,6 +10,7 @@
 #include "blob/blob_source.h"
 #include "lib/db_iter.h"
 #include "lib/db_options.h"
+#include "lib/filename.h"
 #include "lib/log_writer.h"
 #include "lib/memtable.h"
 #include "lib/table_cache.h"

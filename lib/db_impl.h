@@ -68,7 +68,9 @@ class DBImpl final : public DB {
 
  private:
   struct Writer;
-  struct ManualCompaction;
+  // A CompactRange or RunBlobGc in progress: it runs alone, automatic
+  // compactions wait (flushes go on).
+  struct ManualCompaction {};
 
   // Recovery (db_impl_open.cc). REQUIRES: mutex_ held.
   Status NewDB();
@@ -89,7 +91,10 @@ class DBImpl final : public DB {
   bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
   Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
                        VersionEdit* edit, bool log_and_apply);
-  Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c);
+  Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                       const std::set<uint64_t>* gc_files = nullptr);
+  Compaction* PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found);
+  void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
   void RecordBackgroundError(const Status& s);
   void DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock);
   bool HasPendingWork() const;

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "blob/blob_file_cache.h"
+#include "gc/blob_gc_policy.h"
+#include "gc/blob_relocator.h"
 #include "lib/compaction.h"
 #include "lib/compaction_job.h"
 #include "lib/db_impl.h"
@@ -13,10 +15,6 @@
 #include "lib/version_set.h"
 
 namespace lode {
-
-struct DBImpl::ManualCompaction {
-  bool in_progress = false;
-};
 
 void DBImpl::StartBackgroundThreads() {
   for (int i = 0; i < options_.max_background_jobs; i++) {
@@ -143,52 +141,98 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
   return s;
 }
 
-// Runs c (a trivial move, or a merge) and installs its result.
-// REQUIRES: mutex_ held by lock; released during the I/O. Takes ownership of c.
-Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c) {
+// Runs c (a trivial move, or a merge) and installs its result. Blobs met in
+// the eligible blob files (gc_files, or the policy's choice when null) are
+// relocated on the way. REQUIRES: mutex_ held by lock; released during the
+// I/O. Takes ownership of c.
+Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                             const std::set<uint64_t>* gc_files) {
   std::unique_ptr<Compaction> owned(c);
   const uint64_t start = env_->NowMicros();
-  const int out_level = c->level() + 1;
+  const int out_level = c->output_level();
   LevelStats ls;
   ls.compactions = 1;
   Status s;
-  if (c->IsTrivialMove()) {
-    FileMetaData* f = c->input(0, 0);
-    c->edit()->RemoveFile(c->level(), f->number);
-    c->edit()->AddFile(out_level, *f);
+  if (c->IsTrivialMove() && gc_files == nullptr) {
+    c->AddTrivialMoveTo(c->edit());
     s = versions_->LogAndApply(c->edit(), &mutex_);
-  } else {
-    CompactionJobContext ctx;
-    ctx.dbname = dbname_;
-    ctx.options = &options_;
-    ctx.icmp = &icmp_;
-    ctx.table_cache = table_cache_.get();
-    ctx.snapshots = snapshots_.Sequences();
-    ctx.new_file_number = [this] { return NewPendingOutput(); };
-    ctx.shutting_down = &shutting_down_;
-    CompactionJob job(ctx, c);
+    if (s.ok()) RecordDroppedBlobFiles(*c->edit(), c->input_version());
+    owned.reset();  // releases the inputs, under the mutex
+    return s;
+  }
+
+  std::unique_ptr<BlobRelocator> relocator;
+  std::set<uint64_t> eligible;
+  if (gc_files != nullptr) {
+    eligible = *gc_files;
+  } else if (options_.enable_blob_gc) {
+    eligible = PickBlobGcCandidates(c->input_version()->blob_files(), BlobGcThresholdsFrom(options_))
+                   .eligible;
+  }
+  if (!eligible.empty()) {
+    BlobFileBuilderOptions bopts;
+    bopts.env = env_;
+    bopts.dbname = dbname_;
+    bopts.min_blob_size = options_.min_blob_size;
+    bopts.blob_file_size = options_.blob_file_size;
+    bopts.compression = options_.blob_compression;
+    bopts.new_file_number = [this] { return NewPendingOutput(); };
+    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible);
+  }
+  CompactionJobContext ctx;
+  ctx.dbname = dbname_;
+  ctx.options = &options_;
+  ctx.icmp = &icmp_;
+  ctx.table_cache = table_cache_.get();
+  ctx.snapshots = snapshots_.Sequences();
+  ctx.new_file_number = [this] { return NewPendingOutput(); };
+  ctx.shutting_down = &shutting_down_;
+  ctx.handler = relocator.get();
+  CompactionJob job(ctx, c);
+  std::vector<BlobFileAddition> new_blob_files;
+  lock.unlock();
+  s = job.Run();
+  if (s.ok() && relocator != nullptr) s = relocator->Finish(&new_blob_files);
+  lock.lock();
+  if (s.ok()) {
+    for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
+    s = versions_->LogAndApply(c->edit(), &mutex_);
+  }
+  if (!s.ok()) {
     lock.unlock();
-    s = job.Run();
+    job.Cleanup();
+    if (relocator != nullptr) relocator->Abandon();
     lock.lock();
-    if (s.ok()) s = versions_->LogAndApply(c->edit(), &mutex_);
-    if (!s.ok()) {
-      lock.unlock();
-      job.Cleanup();
-      lock.lock();
-    }
-    ReleasePendingOutputs(job.output_files());
+  }
+  ReleasePendingOutputs(job.created_files());
+  if (relocator != nullptr) ReleasePendingOutputs(relocator->created_files());
+  if (s.ok()) {
     const CompactionJobStats& js = job.stats();
     ls.bytes_read = js.bytes_read;
     ls.bytes_written = js.bytes_written;
-    ls.blob_bytes_written = js.blob_bytes_written;
-  }
-  c->ReleaseInputs();
-  if (s.ok()) {
+    for (const BlobFileAddition& b : new_blob_files) ls.blob_bytes_written += b.file_size;
     ls.micros = env_->NowMicros() - start;
     stats_.levels[static_cast<size_t>(out_level)].Add(ls);
-    DeleteObsoleteFiles(lock);
+    if (relocator != nullptr && relocator->stats().blobs_relocated > 0) {
+      gc_stats_.relocations++;
+      gc_stats_.blobs_relocated += relocator->stats().blobs_relocated;
+      gc_stats_.bytes_relocated += relocator->stats().bytes_relocated;
+    }
+    RecordDroppedBlobFiles(*c->edit(), c->input_version());
   }
+  owned.reset();  // releases the inputs, under the mutex
+  if (s.ok()) DeleteObsoleteFiles(lock);
   return s;
+}
+
+// Counts the blob files an installed edit dropped as dead. base: a version
+// that still lists them. REQUIRES: mutex_ held.
+void DBImpl::RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base) {
+  for (uint64_t number : edit.deleted_blob_files()) {
+    gc_stats_.files_dropped++;
+    auto it = base->blob_files().find(number);
+    if (it != base->blob_files().end()) gc_stats_.bytes_reclaimed += it->second.meta->file_size;
+  }
 }
 
 // Deletes files that no live version, pending job or current WAL needs.

@@ -77,6 +77,15 @@ Reader::Read Reader::ReadFragment(Fragment* fragment, Damage* damage) {
     const uint8_t type = static_cast<uint8_t>(header[kTypeOffset]);
 
     if (kHeaderSize + length > buffer_.size()) {
+      size_t repaired;
+      if (RepairedLength(&repaired)) {
+        // A damaged length: the payload checks out at another length, so
+        // the data after it is real and parsing goes on there.
+        *damage = Damage{offset, kHeaderSize + repaired,
+                         "bad fragment length " + std::to_string(length), false};
+        buffer_.remove_prefix(kHeaderSize + repaired);
+        return Read::kDamage;
+      }
       // Either the end of the file cut the fragment (torn write) or the
       // length field is damaged; drop the rest of the block either way.
       *damage = Damage{offset, buffer_.size(),
@@ -98,9 +107,16 @@ Reader::Read Reader::ReadFragment(Fragment* fragment, Damage* damage) {
       // Type byte and payload are contiguous in the block.
       const uint32_t actual = Checksum32(header + kTypeOffset, kTypeSize + length);
       if (actual != expected) {
-        // The length may be the damaged field: skip the whole block.
-        *damage = Damage{offset, buffer_.size(), "fragment checksum mismatch", false};
-        buffer_.clear();
+        size_t skip = 0;
+        if (IntactFragmentAt(kHeaderSize + length)) {
+          skip = kHeaderSize + length;  // the length is right: an intact fragment follows
+        } else if (size_t repaired; RepairedLength(&repaired)) {
+          skip = kHeaderSize + repaired;
+        } else {
+          skip = buffer_.size();  // the length cannot be trusted: skip the block
+        }
+        *damage = Damage{offset, skip, "fragment checksum mismatch", false};
+        buffer_.remove_prefix(skip);
         return Read::kDamage;
       }
     }
@@ -129,6 +145,39 @@ Reader::Read Reader::ReadFragment(Fragment* fragment, Damage* damage) {
     buffer_.remove_prefix(kHeaderSize + length);
     return Read::kFragment;
   }
+}
+
+bool Reader::IntactFragmentAt(size_t pos) const {
+  if (!checksum_ || pos > buffer_.size() || buffer_.size() - pos < kHeaderSize) return false;
+  const char* header = buffer_.data() + pos;
+  const size_t length = DecodeFixed16(header + kLengthOffset);
+  const uint8_t type = static_cast<uint8_t>(header[kTypeOffset]);
+  const uint8_t kind = FragmentTypeKind(type);
+  if (kHeaderSize + length > buffer_.size() - pos) return false;
+  if (FragmentTypeVersion(type) != kLogFormatVersion || kind == kZeroKind ||
+      kind > kMaxFragmentKind) {
+    return false;
+  }
+  return Checksum32(header + kTypeOffset, kTypeSize + length) ==
+         DecodeFixed32(header + kChecksumOffset);
+}
+
+bool Reader::RepairedLength(size_t* length) const {
+  if (!checksum_) return false;
+  const char* header = buffer_.data();
+  const uint16_t stored = DecodeFixed16(header + kLengthOffset);
+  const uint32_t expected = DecodeFixed32(header + kChecksumOffset);
+  // One flipped bit is the common damage; 16 checksums are cheap next to
+  // dropping a block of records that may have been synced.
+  for (int bit = 0; bit < 16; bit++) {
+    const size_t candidate = stored ^ (1u << bit);
+    if (kHeaderSize + candidate > buffer_.size()) continue;
+    if (Checksum32(header + kTypeOffset, kTypeSize + candidate) == expected) {
+      *length = candidate;
+      return true;
+    }
+  }
+  return false;
 }
 
 void Reader::AddDamage(Damage damage) {

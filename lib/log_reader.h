@@ -85,6 +85,12 @@ class Reader {
   Read ReadFragment(Fragment* fragment, Damage* damage);
   // Reads the next block into buffer_; false at end of file or on error.
   bool FillBuffer();
+  // True if an intact fragment (known version and kind, good checksum) starts
+  // pos bytes into buffer_.
+  bool IntactFragmentAt(size_t pos) const;
+  // For the damaged fragment at the front of buffer_: a length one bit away
+  // from the stored one under which the checksum matches, if any.
+  bool RepairedLength(size_t* length) const;
   // Adds dropped bytes to the damage not yet classified.
   void AddDamage(Damage damage);
   // Reports all pending damage as corruption (a complete record follows).

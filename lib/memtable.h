@@ -42,7 +42,8 @@ class MemTable {
 
   // An iterator over internal keys: key() is the internal key, value() the
   // value (an encoded blob index for kTypeBlobIndex, empty for deletions).
-  // The caller deletes it; the memtable must outlive it (hold a Ref).
+  // Seek takes an internal key (REQUIRES: at least 8 bytes). status() is
+  // always OK. The caller deletes it; the memtable must outlive it (hold a Ref).
   Iterator* NewIterator();
 
   // Adds an entry. REQUIRES: no entry with the same user key and sequence

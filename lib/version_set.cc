@@ -775,6 +775,15 @@ Compaction* VersionSet::CompactRange(int level, const InternalKey* begin, const 
   return nullptr;
 }
 
+Compaction* VersionSet::RewriteFileCompaction(int level, FileMetaData* f) {
+  if (f->being_compacted) return nullptr;
+  if (RangeBusyAtLevel(level, f->smallest.user_key(), f->largest.user_key())) return nullptr;
+  auto* c = new Compaction(this, current_, level, level);
+  c->inputs_[0].push_back(f);
+  c->Claim();
+  return c;
+}
+
 bool VersionSet::SetupOtherInputs(Compaction* c) {
   const int level = c->level_;
   Version* v = c->input_version_;

@@ -202,6 +202,11 @@ class VersionSet {
 
   // True if some level's score is >= 1 (PickCompaction may still return
   // nullptr when the candidates are busy).
+  // A compaction that rewrites the one table f of level back into level (for
+  // the last level, where nothing lies below to compact into): blob GC uses
+  // it to relocate what the table pins. nullptr if f or its range is busy.
+  // REQUIRES: mutex held.
+  Compaction* RewriteFileCompaction(int level, FileMetaData* f);
   bool NeedsCompaction() const;
 
   // Target size of level >= 1: max_bytes_for_level_base x multiplier^(level-1).

@@ -29,7 +29,9 @@ TEST_F(DBTest, ManyKeysAcrossFlushesSurviveReopen) {
     std::string v = RandomBytes(&rnd, 50 + rnd.Uniform(300));
     Put(k, v);
     model[k] = v;
-    if (i % 1500 == 0) ASSERT_TRUE(db_->Flush().ok());
+    if (i % 1500 == 0) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
   }
   ASSERT_TRUE(db_->Flush().ok());
   int files = 0;
@@ -80,7 +82,9 @@ TEST_F(DBTest, IteratorMergesSourcesInOrderBothDirections) {
         model[k] = v;
       }
     }
-    if (batch < 3) ASSERT_TRUE(db_->Flush().ok());
+    if (batch < 3) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
   }
   auto it = db_->NewIterator(ReadOptions());
   // Forward.
