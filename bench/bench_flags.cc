@@ -37,7 +37,7 @@ void AddCompressionFlag(FlagSet* flags, const std::string& name, Compression* va
 void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("benchmarks", &c->benchmarks,
          "comma list run in order on one DB: fillseq, fillrandom, overwrite, readrandom, "
-         "readmissing, seekrandom, readwhilewriting, deleterandom, gc");
+         "readmissing, seekrandom, readwhilewriting, deleterandom, compact, gc");
   f->Add("num", &c->num, "keys in the key space, and operations per write benchmark");
   f->Add("reads", &c->reads, "operations per read benchmark (< 0: --num)");
   f->Add("value_size", &c->value_size, "value bytes when --value_size_dist=fixed");

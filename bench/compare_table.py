@@ -32,14 +32,14 @@ METRICS = [
 # Metrics shown only where they mean something.
 ONLY_FOR = {
     "write-amp": lambda r: r.get("user_bytes_written", 0) > 0,
-    "device MB written": lambda r: r.get("user_bytes_written", 0) > 0 or r["benchmark"] == "gc",
-    "write() MB": lambda r: r.get("user_bytes_written", 0) > 0 or r["benchmark"] == "gc",
-    "ops/s": lambda r: r["benchmark"] != "gc",
-    "MB/s": lambda r: r["benchmark"] != "gc",
-    "p50 us": lambda r: r["benchmark"] != "gc",
-    "p99 us": lambda r: r["benchmark"] != "gc",
-    "p99.9 us": lambda r: r["benchmark"] != "gc",
-    "seconds": lambda r: r["benchmark"] == "gc",
+    "device MB written": lambda r: r.get("user_bytes_written", 0) > 0 or r["benchmark"] in ("gc", "compact"),
+    "write() MB": lambda r: r.get("user_bytes_written", 0) > 0 or r["benchmark"] in ("gc", "compact"),
+    "ops/s": lambda r: r["benchmark"] not in ("gc", "compact"),
+    "MB/s": lambda r: r["benchmark"] not in ("gc", "compact"),
+    "p50 us": lambda r: r["benchmark"] not in ("gc", "compact"),
+    "p99 us": lambda r: r["benchmark"] not in ("gc", "compact"),
+    "p99.9 us": lambda r: r["benchmark"] not in ("gc", "compact"),
+    "seconds": lambda r: r["benchmark"] in ("gc", "compact"),
 }
 
 

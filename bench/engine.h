@@ -60,6 +60,8 @@ class BenchEngine {
 
   // Waits until no flush or compaction is pending or running.
   virtual Status WaitForBackgroundWork() = 0;
+  // Compacts the whole key range (the compact benchmark).
+  virtual Status CompactAll() = 0;
   // Runs garbage collection on demand (the gc benchmark).
   virtual Status RunGc(GcResult* result) = 0;
   // The engine's own statistics text (for --stats).

@@ -80,6 +80,8 @@ class LodeEngine : public BenchEngine {
 
   Status WaitForBackgroundWork() override { return db_->WaitForBackgroundWork(); }
 
+  Status CompactAll() override { return db_->CompactRange(nullptr, nullptr); }
+
   Status RunGc(GcResult* result) override {
     result->description = "DB::RunBlobGc(BlobGcOptions{}): relocate out of every eligible blob "
                           "file at the configured thresholds, drop dead files";
