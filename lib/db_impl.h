@@ -106,6 +106,8 @@ class DBImpl final : public DB {
   void RecordBackgroundError(const Status& s);
   void DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock);
   bool HasPendingWork() const;
+  // The eligible blob files' garbage passed blob_gc_force_threshold.
+  bool ForcedBlobGcDue() const;
   // A new file number, registered as a pending output until released.
   uint64_t NewPendingOutput();
   void ReleasePendingOutputs(const std::vector<uint64_t>& numbers);

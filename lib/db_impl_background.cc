@@ -305,8 +305,15 @@ void DBImpl::DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock) {
 }
 
 bool DBImpl::HasPendingWork() const {
-  return imm_ != nullptr || running_jobs_ > 0 ||
-         (bg_error_.ok() && versions_->NeedsCompaction() && manual_compaction_ == nullptr);
+  if (imm_ != nullptr || running_jobs_ > 0) return true;
+  if (!bg_error_.ok() || manual_compaction_ != nullptr) return false;
+  return versions_->NeedsCompaction() || ForcedBlobGcDue();
+}
+
+bool DBImpl::ForcedBlobGcDue() const {
+  return options_.enable_blob_gc &&
+         PickBlobGcCandidates(versions_->current()->blob_files(), BlobGcThresholdsFrom(options_))
+             .force;
 }
 
 // Waits until imm_ is flushed. REQUIRES: mutex_ held by lock.
