@@ -65,8 +65,6 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("paranoid_checks", &o->paranoid_checks, "verify every file at open");
   f->Add("verify_checksums", &c->verify_checksums, "ReadOptions::verify_checksums");
   f->Add("write_buffer_size", &o->write_buffer_size, "memtable bytes before a flush");
-  f->Add("max_write_buffer_number", &o->max_write_buffer_number,
-         "memtables (active + immutable) before writes stop");
   f->Add("block_size", &o->block_size, "SSTable data block bytes");
   f->Add("bloom_bits", &o->bloom_bits_per_key, "bloom filter bits per key (0: none)");
   AddCompressionFlag(f, "compression", &o->compression, "SSTable block compression: none | lz4");

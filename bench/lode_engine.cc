@@ -44,7 +44,6 @@ class LodeEngine : public BenchEngine {
     auto n = [](auto v) { return std::to_string(v); };
     return {
         {"write_buffer_size", n(o.write_buffer_size)},
-        {"max_write_buffer_number", n(o.max_write_buffer_number)},
         {"wal", b(!config_.disable_wal)},
         {"sync", b(config_.sync)},
         {"compression", CompressionName(o.compression)},

@@ -204,7 +204,7 @@ rocksdb::Options MakeOptions(const BenchConfig& config, bool with_blob) {
   o.create_if_missing = true;
   o.paranoid_checks = lo.paranoid_checks;
   o.write_buffer_size = lo.write_buffer_size;
-  o.max_write_buffer_number = lo.max_write_buffer_number;
+  o.max_write_buffer_number = 2;  // lode: one active and one immutable memtable
   o.compression = ToRocks(lo.compression);
   o.num_levels = lo.num_levels;
   o.level0_file_num_compaction_trigger = lo.level0_compaction_trigger;
