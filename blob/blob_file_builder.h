@@ -1,0 +1,103 @@
+// BlobFileBuilder: what a flush or compaction uses to separate large values.
+// It decides inline-or-blob against min_blob_size, writes separated values
+// into blob files it creates (rolling over to a new file once one reaches
+// blob_file_size), and hands back the encoded BlobIndex to store in the table.
+//
+// Lifecycle: Add / AddRelocated ..., then exactly one of Finish or Abandon.
+// Files get numbers from options.new_file_number (the DB's counter); the
+// caller registers them as pending outputs and, after Finish, records the
+// BlobFileAdditionInfo in its version edit. If anything fails, the caller
+// calls Abandon, which deletes every file this builder created.
+//
+// Not thread-safe: one thread drives a builder.
+#ifndef LODE_BLOB_BLOB_FILE_BUILDER_H_
+#define LODE_BLOB_BLOB_FILE_BUILDER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lode/env.h"
+#include "lode/options.h"
+#include "lode/slice.h"
+#include "lode/status.h"
+
+namespace lode {
+
+class BlobFileWriter;
+
+// The immutable facts of one finished blob file, for the version edit.
+struct BlobFileAdditionInfo {
+  uint64_t file_number = 0;
+  uint64_t blob_count = 0;
+  uint64_t blob_bytes = 0;        // sum of stored value bytes (= sum of index sizes)
+  uint64_t file_size = 0;
+  uint64_t records_checksum = 0;  // the footer's checksum of the record checksums
+};
+
+struct BlobFileBuilderOptions {
+  Env* env = nullptr;
+  std::string dbname;
+  uint64_t min_blob_size = 4096;       // values at least this long are separated
+  // A file is finished once it reaches this size, so it may exceed it by
+  // one record.
+  uint64_t blob_file_size = 256 << 20;
+  Compression compression = Compression::kLZ4;
+  // The DB's file number counter; the caller registers each number it hands
+  // out as a pending output.
+  std::function<uint64_t()> new_file_number;
+};
+
+class BlobFileBuilder {
+ public:
+  explicit BlobFileBuilder(const BlobFileBuilderOptions& options);
+  // REQUIRES: Finish or Abandon called. (If not, abandons, deleting files.)
+  ~BlobFileBuilder();
+  BlobFileBuilder(const BlobFileBuilder&) = delete;
+  BlobFileBuilder& operator=(const BlobFileBuilder&) = delete;
+
+  // If value.size() >= min_blob_size: writes it to the current blob file,
+  // sets *blob_index to the encoded BlobIndex and *separated = true.
+  // Otherwise sets *separated = false and writes nothing. After a failure
+  // every later call returns the same status.
+  Status Add(const Slice& user_key, const Slice& value, std::string* blob_index,
+             bool* separated);
+
+  // Copies an existing stored blob (GC relocation) into the current output
+  // file without recompressing it; sets *blob_index (encoded). Always
+  // separates, whatever min_blob_size says now.
+  Status AddRelocated(const Slice& user_key, const Slice& stored, Compression c,
+                      uint64_t uncompressed_size, std::string* blob_index);
+
+  // Finishes (footer, sync, close) every file, syncs the directory, and
+  // appends one entry per created file to *added. On failure the caller
+  // must Abandon.
+  Status Finish(std::vector<BlobFileAdditionInfo>* added);
+
+  // Closes and deletes every file this builder created, finished or not:
+  // also after a successful Finish, for a job whose later step (table write,
+  // manifest append) failed. Never once a version edit naming them is
+  // installed. Safe to call twice.
+  void Abandon();
+
+  // Numbers of every file created so far (finished or not; also those
+  // Abandon deleted), in order.
+  const std::vector<uint64_t>& created_files() const { return created_files_; }
+
+ private:
+  Status OpenFileIfNeeded();
+  Status CloseFileIfFull();
+
+  const BlobFileBuilderOptions options_;
+  std::unique_ptr<BlobFileWriter> writer_;  // current output, or null
+  std::vector<uint64_t> created_files_;
+  std::vector<BlobFileAdditionInfo> finished_;
+  Status status_;  // first failure, sticky
+  bool done_ = false;  // Finish or Abandon called
+};
+
+}  // namespace lode
+
+#endif  // LODE_BLOB_BLOB_FILE_BUILDER_H_

@@ -1,0 +1,49 @@
+#include "blob/blob_file_cache.h"
+
+#include "lib/filename.h"
+#include "lib/util/coding.h"
+
+namespace lode {
+
+namespace {
+
+using ReaderPtr = std::shared_ptr<BlobFileReader>;
+
+void DeleteReader(const Slice& /*key*/, void* value) { delete static_cast<ReaderPtr*>(value); }
+
+}  // namespace
+
+BlobFileCache::BlobFileCache(Env* env, std::string dbname, size_t max_open_files)
+    : env_(env), dbname_(std::move(dbname)), cache_(NewLRUCache(max_open_files)) {}
+
+Status BlobFileCache::Get(uint64_t file_number, std::shared_ptr<BlobFileReader>* reader) {
+  char key_buf[8];
+  EncodeFixed64(key_buf, file_number);
+  const Slice key(key_buf, sizeof(key_buf));
+  if (Cache::Handle* h = cache_->Lookup(key)) {
+    *reader = *static_cast<ReaderPtr*>(cache_->Value(h));
+    cache_->Release(h);
+    return Status::OK();
+  }
+  std::lock_guard<std::mutex> l(open_mu_[file_number % kOpenStripes]);
+  if (Cache::Handle* h = cache_->Lookup(key)) {  // another thread opened it
+    *reader = *static_cast<ReaderPtr*>(cache_->Value(h));
+    cache_->Release(h);
+    return Status::OK();
+  }
+  std::unique_ptr<BlobFileReader> r;
+  Status s = BlobFileReader::Open(env_, BlobFileName(dbname_, file_number), file_number, &r);
+  if (!s.ok()) return s;
+  auto* value = new ReaderPtr(std::move(r));
+  *reader = *value;
+  cache_->Release(cache_->Insert(key, value, 1, &DeleteReader));
+  return Status::OK();
+}
+
+void BlobFileCache::Evict(uint64_t file_number) {
+  char key_buf[8];
+  EncodeFixed64(key_buf, file_number);
+  cache_->Erase(Slice(key_buf, sizeof(key_buf)));
+}
+
+}  // namespace lode

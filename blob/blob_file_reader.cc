@@ -1,0 +1,182 @@
+#include "blob/blob_file_reader.h"
+
+#include <cstring>
+#include <limits>
+
+#include "lib/filename.h"
+#include "lib/util/compression.h"
+
+namespace lode {
+
+namespace {
+
+// Reads exactly n bytes at offset; a short read is Corruption (the caller
+// checked the range against the file size, so the file changed under us).
+Status ReadExactly(const RandomAccessFile& file, const std::string& file_name, uint64_t offset,
+                   size_t n, Slice* result, char* scratch, const char* what) {
+  Status s = file.Read(offset, n, result, scratch);
+  if (!s.ok()) return s;
+  if (result->size() != n) {
+    return BlobCorruption(file_name, offset, std::string("short read of ") + what);
+  }
+  return Status::OK();
+}
+
+// Prefix a format-level status (no file name) with the file and offset.
+Status Annotate(const Status& s, const std::string& file_name, uint64_t offset) {
+  if (s.ok()) return s;
+  if (s.IsCorruption()) return BlobCorruption(file_name, offset, s.message());
+  if (s.IsNotSupported()) return Status::NotSupported(BaseName(file_name), s.message());
+  return s;
+}
+
+// LZ4 cannot expand data more than 255x; a larger claim is damage, and
+// checking it first keeps a bad index from making us allocate terabytes.
+bool PlausibleLZ4Sizes(uint64_t stored, uint64_t uncompressed) {
+  return uncompressed <= static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) &&
+         uncompressed <= stored * 255 + 64;
+}
+
+}  // namespace
+
+BlobFileReader::BlobFileReader(std::unique_ptr<RandomAccessFile> file, std::string file_name,
+                               uint64_t file_number, uint64_t file_size)
+    : file_(std::move(file)),
+      file_name_(std::move(file_name)),
+      file_number_(file_number),
+      file_size_(file_size) {}
+
+Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t file_number,
+                            std::unique_ptr<BlobFileReader>* reader) {
+  uint64_t file_size = 0;
+  Status s = env->GetFileSize(file_name, &file_size);
+  if (!s.ok()) return s;
+  if (file_size < kBlobFileMinSize) {
+    return BlobCorruption(file_name, file_size,
+                          "file too short for a blob file header and footer (size " +
+                              std::to_string(file_size) + ")");
+  }
+  std::unique_ptr<RandomAccessFile> file;
+  s = env->NewRandomAccessFile(file_name, &file);
+  if (!s.ok()) return s;
+  std::unique_ptr<BlobFileReader> r(
+      new BlobFileReader(std::move(file), file_name, file_number, file_size));
+
+  char buf[BlobLogFooter::kSize > BlobLogHeader::kSize ? BlobLogFooter::kSize
+                                                       : BlobLogHeader::kSize];
+  Slice in;
+  s = ReadExactly(*r->file_, file_name, 0, BlobLogHeader::kSize, &in, buf, "header");
+  if (s.ok()) s = Annotate(r->header_.DecodeFrom(in), file_name, 0);
+  if (!s.ok()) return s;
+  if (r->header_.file_number != file_number) {
+    return BlobCorruption(file_name, 0,
+                          "header names blob file " + std::to_string(r->header_.file_number));
+  }
+  if ((r->header_.flags & kBlobFlagEncrypted) != 0) {
+    return Status::NotSupported(BaseName(file_name), "encrypted blob files");
+  }
+  const uint64_t footer_offset = file_size - BlobLogFooter::kSize;
+  s = ReadExactly(*r->file_, file_name, footer_offset, BlobLogFooter::kSize, &in, buf, "footer");
+  if (s.ok()) s = Annotate(r->footer_.DecodeFrom(in), file_name, footer_offset);
+  if (!s.ok()) return s;
+  // Every record costs at least a record header plus its stored bytes.
+  const uint64_t record_area = footer_offset - BlobLogHeader::kSize;
+  if (r->footer_.blob_bytes > record_area ||
+      r->footer_.blob_count > (record_area - r->footer_.blob_bytes) / BlobLogRecordHeader::kSize ||
+      (r->footer_.blob_count == 0 && record_area != 0)) {
+    return BlobCorruption(file_name, footer_offset, "footer counts do not fit the file size");
+  }
+  *reader = std::move(r);
+  return Status::OK();
+}
+
+Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
+                                  bool verify_checksum, std::string* buf, Slice* stored) const {
+  if (index.file_number != file_number_) {
+    return Status::InvalidArgument(BaseName(file_name_),
+                                   "blob index names file " + std::to_string(index.file_number));
+  }
+  constexpr uint64_t kRH = BlobLogRecordHeader::kSize;
+  const uint64_t records_begin = BlobLogHeader::kSize;
+  const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
+  // The whole record [offset - kRH - key, offset + size) must lie inside the
+  // record area; written to be free of overflow for any index values.
+  if (index.offset < records_begin + kRH || index.offset - records_begin - kRH < user_key.size() ||
+      index.offset > records_end || index.size > records_end - index.offset) {
+    return BlobCorruption(file_name_, index.offset,
+                          "blob index outside the record area (" + index.DebugString() +
+                              ", file size " + std::to_string(file_size_) + ")");
+  }
+  const uint64_t record_offset = index.offset - kRH - user_key.size();
+  const uint64_t n64 = kRH + user_key.size() + index.size;
+  if (n64 > std::numeric_limits<size_t>::max()) {
+    return BlobCorruption(file_name_, record_offset, "blob too large for memory");
+  }
+  const auto n = static_cast<size_t>(n64);
+  buf->resize(n);
+  Slice record;
+  Status s = ReadExactly(*file_, file_name_, record_offset, n, &record, buf->data(), "blob record");
+  if (!s.ok()) return s;
+
+  BlobLogRecordHeader rh;
+  s = Annotate(rh.DecodeFrom(record), file_name_, record_offset);
+  if (!s.ok()) return s;
+  if (verify_checksum && BlobLogRecordHeader::ComputeChecksum(record.data(), n) != rh.checksum) {
+    return BlobCorruption(file_name_, record_offset, "blob record checksum mismatch");
+  }
+  if (rh.key_size != user_key.size() || rh.stored_size != index.size ||
+      rh.uncompressed_size != index.uncompressed_size || rh.compression != index.compression) {
+    return BlobCorruption(file_name_, record_offset,
+                          "blob record does not match its index (" + index.DebugString() + ")");
+  }
+  if (memcmp(record.data() + kRH, user_key.data(), user_key.size()) != 0) {
+    return BlobCorruption(file_name_, record_offset, "blob record key does not match the index");
+  }
+  *stored = Slice(record.data() + kRH + user_key.size(), static_cast<size_t>(index.size));
+  return Status::OK();
+}
+
+Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key,
+                               const BlobIndex& index, std::string* value) const {
+  if (index.compression == Compression::kNone) {
+    // Read straight into *value, then drop the header and key in front.
+    Slice stored;
+    Status s = ReadRecord(user_key, index, ro.verify_checksums, value, &stored);
+    if (!s.ok()) return s;
+    if (stored.data() >= value->data() && stored.data() < value->data() + value->size()) {
+      value->erase(0, static_cast<size_t>(stored.data() - value->data()));
+    } else {
+      value->assign(stored.data(), stored.size());  // the file served its own memory
+    }
+    return Status::OK();
+  }
+  if (index.compression != Compression::kLZ4 ||
+      !PlausibleLZ4Sizes(index.size, index.uncompressed_size)) {
+    return BlobCorruption(file_name_, index.offset,
+                          "implausible compressed blob (" + index.DebugString() + ")");
+  }
+  std::string buf;
+  Slice stored;
+  Status s = ReadRecord(user_key, index, ro.verify_checksums, &buf, &stored);
+  if (!s.ok()) return s;
+  value->resize(static_cast<size_t>(index.uncompressed_size));
+  s = LZ4Uncompress(stored, value->size(), value->data(),
+                    BaseName(file_name_) + ": blob at offset " + std::to_string(index.offset));
+  if (!s.ok()) value->clear();
+  return s;
+}
+
+Status BlobFileReader::ReadStored(const Slice& user_key, const BlobIndex& index,
+                                  std::string* stored) const {
+  Slice bytes;
+  Status s = ReadRecord(user_key, index, /*verify_checksum=*/true, stored, &bytes);
+  if (!s.ok()) return s;
+  if (bytes.data() >= stored->data() && bytes.data() < stored->data() + stored->size()) {
+    stored->erase(0, static_cast<size_t>(bytes.data() - stored->data()));
+  } else {
+    stored->assign(bytes.data(), bytes.size());
+  }
+  return Status::OK();
+}
+
+}  // namespace lode

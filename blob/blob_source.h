@@ -1,0 +1,57 @@
+// BlobSource: resolves an encoded BlobIndex to the user value, through an
+// optional cache of blob values (keyed by file number and offset) and the
+// BlobFileCache of open readers. The engine's Get and iterators call it.
+//
+// Owns nothing but its share of blob_cache; file_cache must outlive it.
+// Thread-safe.
+#ifndef LODE_BLOB_BLOB_SOURCE_H_
+#define LODE_BLOB_BLOB_SOURCE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "blob/blob_file_cache.h"
+#include "blob/blob_index.h"
+#include "lib/util/cache.h"
+#include "lode/options.h"
+#include "lode/slice.h"
+#include "lode/status.h"
+
+namespace lode {
+
+class BlobSource {
+ public:
+  // blob_cache may be null (no value caching); it may be shared with other
+  // users, whose keys this source's unique prefix keeps apart.
+  BlobSource(BlobFileCache* file_cache, std::shared_ptr<Cache> blob_cache);
+  BlobSource(const BlobSource&) = delete;
+  BlobSource& operator=(const BlobSource&) = delete;
+
+  // Sets *value to the user value that encoded_blob_index locates, checking
+  // it belongs to user_key. A cache hit costs no I/O; a miss reads the file
+  // (BlobFileReader::GetBlob) and caches the value if ro.fill_cache.
+  // Corruption on a malformed index or damaged record; *value then unspecified.
+  Status GetBlob(const ReadOptions& ro, const Slice& user_key, const Slice& encoded_blob_index,
+                 std::string* value);
+  // The same with a decoded index.
+  Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                 std::string* value);
+
+  BlobFileCache* file_cache() const { return file_cache_; }
+  // Values served from the blob cache / read from files, since construction.
+  uint64_t cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
+  uint64_t file_reads() const { return file_reads_.load(std::memory_order_relaxed); }
+
+ private:
+  BlobFileCache* const file_cache_;
+  const std::shared_ptr<Cache> blob_cache_;
+  const uint64_t cache_id_;  // prefix of this source's keys in blob_cache_
+  std::atomic<uint64_t> cache_hits_{0};
+  std::atomic<uint64_t> file_reads_{0};
+};
+
+}  // namespace lode
+
+#endif  // LODE_BLOB_BLOB_SOURCE_H_
