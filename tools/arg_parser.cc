@@ -211,7 +211,7 @@ Status ArgParser::GetDouble(const std::string& name, double def, double* value) 
 
 Status ArgParser::GetFraction(const std::string& name, double def, double* value) const {
   Status s = GetDouble(name, def, value);
-  if (s.ok() && !(*value >= 0 && *value <= 1)) {
+  if (s.ok() && Has(name) && !(*value >= 0 && *value <= 1)) {
     return Status::InvalidArgument(name + ": '" + GetString(name) +
                                    "' is not between 0 and 1");
   }

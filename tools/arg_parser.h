@@ -56,7 +56,7 @@ class ArgParser {
   // Typed values; errors name the option. *value = def when not given.
   Status GetSize(const std::string& name, uint64_t def, uint64_t* value) const;
   Status GetDouble(const std::string& name, double def, double* value) const;
-  // A double in [0, 1].
+  // A double in [0, 1] when given (def is returned as is).
   Status GetFraction(const std::string& name, double def, double* value) const;
 
   const std::string& command() const { return command_; }

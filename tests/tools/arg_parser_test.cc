@@ -109,9 +109,11 @@ TEST(ArgParserTest, DefaultsWhenAbsentAndLastOccurrenceWins) {
   uint64_t count;
   ASSERT_TRUE(p.GetSize("--count", 0, &count).ok());
   EXPECT_EQ(count, 2u);
-  double f = -1;
+  double f = 0;
   ASSERT_TRUE(p.GetFraction("--fraction", 0.25, &f).ok());
   EXPECT_DOUBLE_EQ(f, 0.25);
+  ASSERT_TRUE(p.GetFraction("--fraction", -1, &f).ok()) << "an out-of-range default is not checked";
+  EXPECT_DOUBLE_EQ(f, -1);
   EXPECT_FALSE(p.Has("--keys-only"));
   EXPECT_EQ(p.GetString("--fraction", "dflt"), "dflt");
 }
