@@ -61,20 +61,23 @@ Status TableProperties::DecodeFrom(const Slice& contents, const std::string& fil
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string name = it->key().ToString();
+    auto f = known.find(name);
+    const bool is_compression = name == kCompression;
+    // Unknown names come from a newer lode; their values may be anything.
+    if (f == known.end() && !is_compression) continue;
     Slice value = it->value();
     uint64_t v;
     if (!GetVarint64(&value, &v) || !value.empty()) {
       return TableCorruption(file_name, offset, "malformed table property " + name);
     }
-    if (name == kCompression) {
+    if (is_compression) {
       if (v > static_cast<uint64_t>(Compression::kLZ4)) {
         return TableCorruption(file_name, offset, "unknown compression in table properties");
       }
       compression = static_cast<Compression>(v);
-      continue;
+    } else {
+      *f->second = v;
     }
-    auto f = known.find(name);
-    if (f != known.end()) *f->second = v;  // unknown names: written by a newer lode
   }
   return it->status();
 }

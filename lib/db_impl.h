@@ -1,0 +1,151 @@
+// DBImpl: the engine behind lode::DB.
+//
+// Threads: any number of user threads call the public methods; a pool of
+// Options::max_background_jobs threads runs flushes (first) and compactions.
+// One mutex (mutex_) guards the in-memory state listed below; file I/O is done
+// without it, except the WAL append of the leader of a write group, which
+// holds only the writer queue.
+#ifndef LODE_LIB_DB_IMPL_H_
+#define LODE_LIB_DB_IMPL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lib/db_stats.h"
+#include "lib/dbformat.h"
+#include "lib/snapshot_list.h"
+#include "lode/db.h"
+#include "lode/env.h"
+
+namespace lode {
+
+class BlobFileCache;
+class BlobSource;
+class Cache;
+class Compaction;
+class MemTable;
+class TableCache;
+class Version;
+class VersionEdit;
+class VersionSet;
+struct FileMetaData;
+namespace log {
+class Writer;
+}
+
+class DBImpl final : public DB {
+ public:
+  DBImpl(const Options& options, const std::string& dbname);
+  ~DBImpl() override;
+
+  Status Put(const WriteOptions& o, const Slice& key, const Slice& value) override;
+  Status Delete(const WriteOptions& o, const Slice& key) override;
+  Status Write(const WriteOptions& o, WriteBatch* batch) override;
+  Status Get(const ReadOptions& o, const Slice& key, std::string* value) override;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& o) override;
+  const Snapshot* GetSnapshot() override;
+  void ReleaseSnapshot(const Snapshot* snapshot) override;
+  Status Flush() override;
+  Status CompactRange(const Slice* begin, const Slice* end) override;
+  Status WaitForBackgroundWork() override;
+  Status SetOptions(const std::unordered_map<std::string, std::string>& updates) override;
+  Status RunBlobGc(const BlobGcOptions& options) override;
+  Status GetGcReport(GcReport* report) override;
+  bool GetProperty(const Slice& name, std::string* value) override;
+
+  // Checks every live file and the garbage invariant (VerifyDB).
+  Status Verify(VerifyReport* report);
+
+  // Opens or creates the DB: lock, recover manifest and WALs, start threads.
+  Status Open();
+
+ private:
+  struct Writer;
+  // A CompactRange or RunBlobGc in progress: it runs alone, automatic
+  // compactions wait (flushes go on).
+  struct ManualCompaction {};
+
+  // Recovery (db_impl_open.cc). REQUIRES: mutex_ held.
+  Status NewDB();
+  Status Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit, bool* save_manifest);
+  Status RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_number, bool last_log,
+                        bool* save_manifest, VersionEdit* edit, SequenceNumber* max_sequence,
+                        bool* stop);
+  Status CheckLiveFilesExist();
+
+  // Write path (db_impl_write.cc).
+  Status MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force);
+  WriteBatch* BuildBatchGroup(Writer** last_writer);
+  Status SwitchMemTable();  // REQUIRES: mutex_ held
+
+  // Background work (db_impl_background.cc). REQUIRES: mutex_ held unless noted.
+  void StartBackgroundThreads();
+  void BackgroundThreadMain();
+  bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
+  Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
+                       VersionEdit* edit, bool log_and_apply);
+  Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                       const std::set<uint64_t>* gc_files = nullptr);
+  Compaction* PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found);
+  void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
+  void RecordBackgroundError(const Status& s);
+  void DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock);
+  bool HasPendingWork() const;
+  // A new file number, registered as a pending output until released.
+  uint64_t NewPendingOutput();
+  void ReleasePendingOutputs(const std::vector<uint64_t>& numbers);
+  Status WaitForFlushOfImmutable(std::unique_lock<std::mutex>& lock);
+
+  // Reads.
+  SequenceNumber SnapshotSequence(const ReadOptions& o);
+
+  // Immutable after construction.
+  Env* const env_;
+  const std::string dbname_;
+  const InternalKeyComparator icmp_;
+  std::shared_ptr<Cache> block_cache_;
+  std::shared_ptr<Cache> blob_cache_;
+  std::unique_ptr<TableCache> table_cache_;
+  std::unique_ptr<BlobFileCache> blob_file_cache_;
+  std::unique_ptr<BlobSource> blob_source_;
+  std::unique_ptr<FileLock> db_lock_;
+
+  mutable std::mutex mutex_;
+  Options options_;  // GUARDED_BY(mutex_): SetOptions changes tunables
+  std::atomic<bool> shutting_down_{false};
+  std::condition_variable bg_work_cv_;  // background threads wait for work here
+  std::condition_variable bg_done_cv_;  // signalled when a job finishes or state changes
+  std::vector<std::thread> bg_threads_;
+  int running_jobs_ = 0;          // GUARDED_BY(mutex_)
+  bool flush_running_ = false;    // GUARDED_BY(mutex_)
+  bool flush_requested_ = false;  // GUARDED_BY(mutex_): Flush() waits on an empty imm
+
+  MemTable* mem_ = nullptr;  // GUARDED_BY(mutex_)
+  MemTable* imm_ = nullptr;  // GUARDED_BY(mutex_): being flushed
+  std::atomic<bool> has_imm_{false};
+  std::unique_ptr<WritableFile> logfile_;  // GUARDED_BY(mutex_)
+  uint64_t logfile_number_ = 0;            // GUARDED_BY(mutex_)
+  std::unique_ptr<log::Writer> log_;       // GUARDED_BY(mutex_)
+
+  std::deque<Writer*> writers_;  // GUARDED_BY(mutex_)
+  std::unique_ptr<WriteBatch> tmp_batch_;
+
+  SnapshotList snapshots_;             // GUARDED_BY(mutex_)
+  std::set<uint64_t> pending_outputs_;  // GUARDED_BY(mutex_)
+  std::unique_ptr<VersionSet> versions_;
+  ManualCompaction* manual_compaction_ = nullptr;  // GUARDED_BY(mutex_)
+  Status bg_error_;                                // GUARDED_BY(mutex_)
+  DBStats stats_;                                  // GUARDED_BY(mutex_)
+  GcStats gc_stats_;                               // GUARDED_BY(mutex_)
+};
+
+}  // namespace lode
+
+#endif  // LODE_LIB_DB_IMPL_H_

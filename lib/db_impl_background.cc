@@ -1,0 +1,358 @@
+// DBImpl: background threads, flushes, compactions, obsolete-file deletion.
+#include <algorithm>
+
+#include "blob/blob_file_cache.h"
+#include "gc/blob_gc_policy.h"
+#include "gc/blob_relocator.h"
+#include "lib/compaction.h"
+#include "lib/compaction_job.h"
+#include "lib/db_impl.h"
+#include "lib/filename.h"
+#include "lib/flush_job.h"
+#include "lib/memtable.h"
+#include "lib/table_cache.h"
+#include "lib/version_edit.h"
+#include "lib/version_set.h"
+
+namespace lode {
+
+void DBImpl::StartBackgroundThreads() {
+  for (int i = 0; i < options_.max_background_jobs; i++) {
+    bg_threads_.emplace_back([this] { BackgroundThreadMain(); });
+  }
+}
+
+void DBImpl::BackgroundThreadMain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!shutting_down_.load(std::memory_order_acquire)) {
+    if (!RunOneBackgroundJob(lock)) bg_work_cv_.wait(lock);
+  }
+}
+
+// Runs one flush or compaction if one is due. REQUIRES: mutex_ held.
+bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
+  if (!bg_error_.ok() || shutting_down_.load(std::memory_order_acquire)) return false;
+  if (imm_ != nullptr && !flush_running_) {
+    flush_running_ = true;
+    running_jobs_++;
+    VersionEdit edit;
+    Status s = FlushMemTable(lock, imm_, &edit, /*log_and_apply=*/true);
+    if (s.ok()) {
+      imm_->Unref();
+      imm_ = nullptr;
+      has_imm_.store(false, std::memory_order_release);
+      DeleteObsoleteFiles(lock);
+    } else if (!shutting_down_.load(std::memory_order_acquire)) {
+      RecordBackgroundError(s);
+    }
+    flush_running_ = false;
+    running_jobs_--;
+    bg_done_cv_.notify_all();
+    bg_work_cv_.notify_all();
+    return true;
+  }
+  if (manual_compaction_ != nullptr) return false;  // the manual one runs alone
+  if (!versions_->NeedsCompaction()) return false;
+  Compaction* c = versions_->PickCompaction();
+  if (c == nullptr) return false;
+  running_jobs_++;
+  Status s = RunCompaction(lock, c);
+  if (!s.ok() && !shutting_down_.load(std::memory_order_acquire)) RecordBackgroundError(s);
+  running_jobs_--;
+  bg_done_cv_.notify_all();
+  bg_work_cv_.notify_all();
+  return true;
+}
+
+void DBImpl::RecordBackgroundError(const Status& s) {
+  if (bg_error_.ok() && !s.ok()) {
+    bg_error_ = s;
+    bg_done_cv_.notify_all();
+  }
+}
+
+uint64_t DBImpl::NewPendingOutput() {
+  std::lock_guard<std::mutex> l(mutex_);
+  const uint64_t n = versions_->NewFileNumber();
+  pending_outputs_.insert(n);
+  return n;
+}
+
+void DBImpl::ReleasePendingOutputs(const std::vector<uint64_t>& numbers) {
+  for (uint64_t n : numbers) pending_outputs_.erase(n);
+}
+
+// Writes mem as a table (and blob files) and adds them to edit; with
+// log_and_apply, also installs the edit (moving the log number past mem's
+// WAL). REQUIRES: mutex_ held by lock; released during the I/O.
+Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
+                             VersionEdit* edit, bool log_and_apply) {
+  const uint64_t start = env_->NowMicros();
+  FlushJobContext ctx;
+  ctx.dbname = dbname_;
+  ctx.env = env_;
+  ctx.options = options_;
+  ctx.icmp = &icmp_;
+  ctx.table_cache = table_cache_.get();
+  ctx.snapshots = snapshots_.Sequences();
+  ctx.new_file_number = [this] { return NewPendingOutput(); };
+  Version* base = versions_->current();
+  base->Ref();
+  FlushResult result;
+  lock.unlock();
+  Status s = RunFlushJob(ctx, mem, &result);
+  lock.lock();
+
+  int level = 0;
+  if (s.ok() && result.has_table) {
+    level = base->PickLevelForMemTableOutput(result.table.smallest.user_key(),
+                                             result.table.largest.user_key());
+    edit->AddFile(level, result.table);
+  }
+  base->Unref();
+  if (s.ok()) {
+    for (const BlobFileAddition& b : result.blob_files) edit->AddBlobFile(b);
+    for (const BlobFileGarbage& g : result.garbage) edit->AddBlobGarbage(g.number, g.count, g.bytes);
+  }
+  if (s.ok() && log_and_apply) {
+    edit->SetPrevLogNumber(0);
+    edit->SetLogNumber(logfile_number_);  // mem's WAL is no longer needed
+    s = versions_->LogAndApply(edit, &mutex_);
+  }
+  if (!s.ok()) {
+    // Nothing references the outputs: take them away again.
+    lock.unlock();
+    for (uint64_t n : result.created_files) {
+      env_->RemoveFile(TableFileName(dbname_, n));
+      env_->RemoveFile(BlobFileName(dbname_, n));
+    }
+    lock.lock();
+  }
+  ReleasePendingOutputs(result.created_files);
+  if (s.ok()) {
+    stats_.flushes++;
+    stats_.flush_table_bytes += result.table.file_size;
+    stats_.flush_blob_bytes += result.blob_bytes;
+    LevelStats& ls = stats_.levels[static_cast<size_t>(level)];
+    ls.micros += env_->NowMicros() - start;
+    ls.bytes_written += result.table.file_size;
+    ls.blob_bytes_written += result.blob_bytes;
+  }
+  return s;
+}
+
+// Runs c (a trivial move, or a merge) and installs its result. Blobs met in
+// the eligible blob files (gc_files, or the policy's choice when null) are
+// relocated on the way. REQUIRES: mutex_ held by lock; released during the
+// I/O. Takes ownership of c.
+Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
+                             const std::set<uint64_t>* gc_files) {
+  std::unique_ptr<Compaction> owned(c);
+  const uint64_t start = env_->NowMicros();
+  const int out_level = c->output_level();
+  LevelStats ls;
+  ls.compactions = 1;
+  Status s;
+  if (c->IsTrivialMove() && gc_files == nullptr) {
+    c->AddTrivialMoveTo(c->edit());
+    s = versions_->LogAndApply(c->edit(), &mutex_);
+    if (s.ok()) RecordDroppedBlobFiles(*c->edit(), c->input_version());
+    owned.reset();  // releases the inputs, under the mutex
+    return s;
+  }
+
+  std::unique_ptr<BlobRelocator> relocator;
+  std::set<uint64_t> eligible;
+  if (gc_files != nullptr) {
+    eligible = *gc_files;
+  } else if (options_.enable_blob_gc) {
+    eligible = PickBlobGcCandidates(c->input_version()->blob_files(), BlobGcThresholdsFrom(options_))
+                   .eligible;
+  }
+  if (!eligible.empty()) {
+    BlobFileBuilderOptions bopts;
+    bopts.env = env_;
+    bopts.dbname = dbname_;
+    bopts.min_blob_size = options_.min_blob_size;
+    bopts.blob_file_size = options_.blob_file_size;
+    bopts.compression = options_.blob_compression;
+    bopts.new_file_number = [this] { return NewPendingOutput(); };
+    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible);
+  }
+  CompactionJobContext ctx;
+  ctx.dbname = dbname_;
+  ctx.options = &options_;
+  ctx.icmp = &icmp_;
+  ctx.table_cache = table_cache_.get();
+  ctx.snapshots = snapshots_.Sequences();
+  ctx.new_file_number = [this] { return NewPendingOutput(); };
+  ctx.shutting_down = &shutting_down_;
+  ctx.handler = relocator.get();
+  CompactionJob job(ctx, c);
+  std::vector<BlobFileAddition> new_blob_files;
+  lock.unlock();
+  s = job.Run();
+  if (s.ok() && relocator != nullptr) s = relocator->Finish(&new_blob_files);
+  lock.lock();
+  if (s.ok()) {
+    for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
+    s = versions_->LogAndApply(c->edit(), &mutex_);
+  }
+  if (!s.ok()) {
+    lock.unlock();
+    job.Cleanup();
+    if (relocator != nullptr) relocator->Abandon();
+    lock.lock();
+  }
+  ReleasePendingOutputs(job.created_files());
+  if (relocator != nullptr) ReleasePendingOutputs(relocator->created_files());
+  if (s.ok()) {
+    const CompactionJobStats& js = job.stats();
+    ls.bytes_read = js.bytes_read;
+    ls.bytes_written = js.bytes_written;
+    for (const BlobFileAddition& b : new_blob_files) ls.blob_bytes_written += b.file_size;
+    ls.micros = env_->NowMicros() - start;
+    stats_.levels[static_cast<size_t>(out_level)].Add(ls);
+    if (relocator != nullptr && relocator->stats().blobs_relocated > 0) {
+      gc_stats_.relocations++;
+      gc_stats_.blobs_relocated += relocator->stats().blobs_relocated;
+      gc_stats_.bytes_relocated += relocator->stats().bytes_relocated;
+    }
+    RecordDroppedBlobFiles(*c->edit(), c->input_version());
+  }
+  owned.reset();  // releases the inputs, under the mutex
+  if (s.ok()) DeleteObsoleteFiles(lock);
+  return s;
+}
+
+// Counts the blob files an installed edit dropped as dead. base: a version
+// that still lists them. REQUIRES: mutex_ held.
+void DBImpl::RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base) {
+  for (uint64_t number : edit.deleted_blob_files()) {
+    gc_stats_.files_dropped++;
+    auto it = base->blob_files().find(number);
+    if (it != base->blob_files().end()) gc_stats_.bytes_reclaimed += it->second.meta->file_size;
+  }
+}
+
+// Deletes files that no live version, pending job or current WAL needs.
+// REQUIRES: mutex_ held by lock; released while deleting.
+void DBImpl::DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock) {
+  if (!bg_error_.ok()) return;  // state on disk is uncertain: keep everything
+  std::set<uint64_t> live_tables, live_blobs;
+  versions_->AddLiveFiles(&live_tables, &live_blobs);
+  const uint64_t min_log = versions_->LogNumber();
+  const uint64_t prev_log = versions_->PrevLogNumber();
+  const uint64_t manifest = versions_->ManifestFileNumber();
+  std::vector<std::string> children;
+  env_->GetChildren(dbname_, &children);  // errors: delete nothing
+  std::vector<std::pair<std::string, FileType>> doomed;
+  std::vector<uint64_t> doomed_numbers;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type)) continue;
+    bool keep = true;
+    switch (type) {
+      case FileType::kLogFile:
+        keep = number >= min_log || number == prev_log || number == logfile_number_;
+        break;
+      case FileType::kDescriptorFile:
+        keep = number >= manifest;
+        break;
+      case FileType::kTableFile:
+        keep = live_tables.count(number) > 0 || pending_outputs_.count(number) > 0;
+        break;
+      case FileType::kBlobFile:
+        keep = live_blobs.count(number) > 0 || pending_outputs_.count(number) > 0;
+        break;
+      case FileType::kTempFile:
+        keep = pending_outputs_.count(number) > 0;
+        break;
+      case FileType::kCurrentFile:
+      case FileType::kLockFile:
+        keep = true;
+        break;
+    }
+    if (!keep) {
+      doomed.emplace_back(name, type);
+      doomed_numbers.push_back(number);
+    }
+  }
+  if (doomed.empty()) return;
+  lock.unlock();
+  for (size_t i = 0; i < doomed.size(); i++) {
+    if (doomed[i].second == FileType::kTableFile) table_cache_->Evict(doomed_numbers[i]);
+    if (doomed[i].second == FileType::kBlobFile) blob_file_cache_->Evict(doomed_numbers[i]);
+    env_->RemoveFile(dbname_ + "/" + doomed[i].first);
+  }
+  lock.lock();
+}
+
+bool DBImpl::HasPendingWork() const {
+  return imm_ != nullptr || running_jobs_ > 0 ||
+         (bg_error_.ok() && versions_->NeedsCompaction() && manual_compaction_ == nullptr);
+}
+
+// Waits until imm_ is flushed. REQUIRES: mutex_ held by lock.
+Status DBImpl::WaitForFlushOfImmutable(std::unique_lock<std::mutex>& lock) {
+  bg_work_cv_.notify_all();
+  while (imm_ != nullptr && bg_error_.ok() && !shutting_down_.load()) bg_done_cv_.wait(lock);
+  if (!bg_error_.ok()) return bg_error_;
+  return Status::OK();
+}
+
+Status DBImpl::Flush() {
+  Status s = Write(WriteOptions(), nullptr);  // switches the memtable in writer order
+  if (!s.ok()) return s;
+  std::unique_lock<std::mutex> lock(mutex_);
+  return WaitForFlushOfImmutable(lock);
+}
+
+Status DBImpl::WaitForBackgroundWork() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  bg_work_cv_.notify_all();
+  // A due compaction whose inputs are busy is picked when the running job
+  // ends, which wakes this loop too.
+  while (HasPendingWork() && bg_error_.ok() && !shutting_down_.load()) bg_done_cv_.wait(lock);
+  return bg_error_;
+}
+
+Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
+  Status s = Flush();
+  if (!s.ok()) return s;
+  std::unique_lock<std::mutex> lock(mutex_);
+  // Run alone: wait for background compactions, keep new ones from starting.
+  while (manual_compaction_ != nullptr) bg_done_cv_.wait(lock);
+  ManualCompaction manual;
+  manual_compaction_ = &manual;
+  while (running_jobs_ > 0 && bg_error_.ok()) bg_done_cv_.wait(lock);
+
+  InternalKey begin_key, end_key;
+  if (begin != nullptr) begin_key = InternalKey(*begin, kMaxSequenceNumber, kValueTypeForSeek);
+  if (end != nullptr) end_key = InternalKey(*end, 0, kTypeDeletion);
+  int max_level_with_files = 1;
+  Version* v = versions_->current();
+  for (int level = 1; level < options_.num_levels; level++) {
+    if (v->OverlapInLevel(level, begin, end)) max_level_with_files = level;
+  }
+  for (int level = 0; level < max_level_with_files && s.ok(); level++) {
+    while (s.ok() && !shutting_down_.load()) {
+      s = bg_error_;
+      if (!s.ok()) break;
+      Compaction* c = versions_->CompactRange(level, begin != nullptr ? &begin_key : nullptr,
+                                              end != nullptr ? &end_key : nullptr);
+      if (c == nullptr) break;
+      running_jobs_++;
+      s = RunCompaction(lock, c);
+      running_jobs_--;
+      if (!s.ok()) RecordBackgroundError(s);
+    }
+  }
+  manual_compaction_ = nullptr;
+  bg_done_cv_.notify_all();
+  bg_work_cv_.notify_all();
+  return s;
+}
+
+}  // namespace lode

@@ -1,0 +1,274 @@
+// DBImpl: opening, recovery from the manifest and the WALs, DestroyDB.
+#include <algorithm>
+
+#include "lib/db_impl.h"
+#include "lib/filename.h"
+#include "lib/log_reader.h"
+#include "lib/log_writer.h"
+#include "lib/memtable.h"
+#include "lib/version_edit.h"
+#include "lib/version_set.h"
+#include "lib/write_batch_internal.h"
+
+namespace lode {
+
+Status DBImpl::Open() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Status s = env_->CreateDir(dbname_);
+  if (!s.ok()) return s;
+  s = env_->LockFile(LockFileName(dbname_), &db_lock_);
+  if (!s.ok()) return s;
+
+  if (!env_->FileExists(CurrentFileName(dbname_))) {
+    if (!options_.create_if_missing) {
+      return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
+    }
+    s = NewDB();
+    if (!s.ok()) return s;
+  } else if (options_.error_if_exists) {
+    return Status::InvalidArgument(dbname_, "exists (error_if_exists is true)");
+  }
+
+  VersionEdit edit;
+  bool save_manifest = false;
+  s = Recover(lock, &edit, &save_manifest);
+  if (!s.ok()) return s;
+
+  // A fresh WAL for the writes of this session.
+  const uint64_t log_number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> file;
+  s = env_->NewWritableFile(LogFileName(dbname_, log_number), &file);
+  if (!s.ok()) return s;
+  logfile_ = std::move(file);
+  logfile_number_ = log_number;
+  log_ = std::make_unique<log::Writer>(logfile_.get());
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+
+  edit.SetPrevLogNumber(0);
+  edit.SetLogNumber(logfile_number_);
+  s = versions_->LogAndApply(&edit, &mutex_);
+  if (!s.ok()) return s;
+  DeleteObsoleteFiles(lock);
+  StartBackgroundThreads();
+  bg_work_cv_.notify_all();
+  return Status::OK();
+}
+
+// Writes a manifest describing an empty DB and points CURRENT at it.
+Status DBImpl::NewDB() {
+  VersionEdit edit;
+  edit.SetComparatorName(icmp_.user_comparator()->Name());
+  edit.SetLogNumber(0);
+  edit.SetNextFile(2);
+  edit.SetLastSequence(0);
+
+  const std::string manifest = DescriptorFileName(dbname_, 1);
+  std::unique_ptr<WritableFile> file;
+  Status s = env_->NewWritableFile(manifest, &file);
+  if (!s.ok()) return s;
+  {
+    log::Writer log(file.get());
+    std::string record;
+    edit.EncodeTo(&record);
+    s = log.AddRecord(record);
+    if (s.ok()) s = file->Sync();
+    if (s.ok()) s = file->Close();
+  }
+  if (s.ok()) {
+    s = SetCurrentFile(env_, dbname_, 1);
+  } else {
+    env_->RemoveFile(manifest);
+  }
+  return s;
+}
+
+// REQUIRES: mutex_ held.
+Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit,
+                       bool* save_manifest) {
+  Status s = versions_->Recover(save_manifest);
+  if (!s.ok()) return s;
+  s = CheckLiveFilesExist();
+  if (!s.ok()) return s;
+
+  // Logs newer than the manifest's log number hold writes not yet in tables.
+  const uint64_t min_log = versions_->LogNumber();
+  const uint64_t prev_log = versions_->PrevLogNumber();
+  std::vector<std::string> children;
+  s = env_->GetChildren(dbname_, &children);
+  if (!s.ok()) return s;
+  std::vector<uint64_t> logs;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(name, &number, &type) && type == FileType::kLogFile &&
+        (number >= min_log || number == prev_log)) {
+      logs.push_back(number);
+    }
+  }
+  std::sort(logs.begin(), logs.end());
+  SequenceNumber max_sequence = 0;
+  bool stop = false;
+  for (size_t i = 0; i < logs.size() && s.ok() && !stop; i++) {
+    s = RecoverLogFile(lock, logs[i], i + 1 == logs.size(), save_manifest, edit, &max_sequence, &stop);
+    versions_->MarkFileNumberUsed(logs[i]);
+  }
+  for (uint64_t n : logs) versions_->MarkFileNumberUsed(n);
+  if (s.ok() && versions_->LastSequence() < max_sequence) {
+    versions_->SetLastSequence(max_sequence);
+  }
+  return s;
+}
+
+// Every table and blob file the manifest names must be there.
+Status DBImpl::CheckLiveFilesExist() {
+  std::set<uint64_t> tables, blobs;
+  versions_->AddLiveFiles(&tables, &blobs);
+  std::vector<std::string> children;
+  Status s = env_->GetChildren(dbname_, &children);
+  if (!s.ok()) return s;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type)) continue;
+    if (type == FileType::kTableFile) tables.erase(number);
+    if (type == FileType::kBlobFile) blobs.erase(number);
+  }
+  if (!tables.empty()) {
+    return Status::Corruption(TableFileName(dbname_, *tables.begin()),
+                              "referenced by the manifest but missing (" +
+                                  std::to_string(tables.size()) + " table file(s) missing)");
+  }
+  if (!blobs.empty()) {
+    return Status::Corruption(BlobFileName(dbname_, *blobs.begin()),
+                              "referenced by the manifest but missing (" +
+                                  std::to_string(blobs.size()) + " blob file(s) missing)");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// Collects what the log reader found wrong, for the recovery mode to judge.
+struct LogReporter final : public log::Reader::Reporter {
+  Status corruption;  // first damage not at the tail
+  Status torn_tail;
+  size_t dropped_bytes = 0;
+  void Corruption(size_t bytes, const Status& s) override {
+    dropped_bytes += bytes;
+    if (corruption.ok()) corruption = s;
+  }
+  void TornTail(size_t bytes, const Status& s) override {
+    dropped_bytes += bytes;
+    if (torn_tail.ok()) torn_tail = s;
+  }
+};
+
+}  // namespace
+
+// Replays one WAL into memtables, flushing them into edit as they fill.
+// REQUIRES: mutex_ held.
+Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_number,
+                              bool last_log, bool* save_manifest, VersionEdit* edit,
+                              SequenceNumber* max_sequence, bool* stop) {
+  const std::string fname = LogFileName(dbname_, log_number);
+  std::unique_ptr<SequentialFile> file;
+  Status s = env_->NewSequentialFile(fname, &file);
+  if (!s.ok()) return s;
+  const WalRecoveryMode mode = options_.wal_recovery_mode;
+
+  LogReporter reporter;
+  log::Reader reader(file.get(), fname, &reporter, /*checksum=*/true);
+  std::string scratch;
+  Slice record;
+  WriteBatch batch;
+  MemTable* mem = nullptr;
+  while (s.ok()) {
+    const bool got = reader.ReadRecord(&record, &scratch);
+    if (!reporter.corruption.ok() && mode != WalRecoveryMode::kSkipAnyCorruptedRecords) {
+      if (mode == WalRecoveryMode::kPointInTimeRecovery) {
+        *stop = true;  // keep the prefix before the damage, nothing after it
+        break;
+      }
+      s = reporter.corruption;
+      break;
+    }
+    if (!got) break;
+    if (record.size() < 12) {
+      Status bad = Status::Corruption(fname, "log record too small at offset " +
+                                                 std::to_string(reader.LastRecordOffset()));
+      if (mode == WalRecoveryMode::kSkipAnyCorruptedRecords) continue;
+      if (mode == WalRecoveryMode::kPointInTimeRecovery) {
+        *stop = true;
+        break;
+      }
+      s = bad;
+      break;
+    }
+    s = WriteBatchInternal::SetContents(&batch, record);
+    if (!s.ok()) break;
+    if (mem == nullptr) {
+      mem = new MemTable(icmp_);
+      mem->Ref();
+    }
+    s = WriteBatchInternal::InsertInto(&batch, mem);
+    if (!s.ok()) {
+      s = Status::Corruption(fname, s.message() + " (record at offset " +
+                                        std::to_string(reader.LastRecordOffset()) + ")");
+      break;
+    }
+    const SequenceNumber last =
+        WriteBatchInternal::Sequence(&batch) + WriteBatchInternal::Count(&batch) - 1;
+    if (last > *max_sequence) *max_sequence = last;
+    if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
+      *save_manifest = true;
+      s = FlushMemTable(lock, mem, edit, /*log_and_apply=*/false);
+      mem->Unref();
+      mem = nullptr;
+    }
+  }
+  if (s.ok() && !reporter.torn_tail.ok()) {
+    // A torn tail is what a crash in the middle of a write leaves; only the
+    // strictest mode refuses it, and only the last log may have one.
+    if (mode == WalRecoveryMode::kAbsoluteConsistency) {
+      s = reporter.torn_tail;
+    } else if (!last_log && mode == WalRecoveryMode::kTolerateCorruptedTailRecords) {
+      s = reporter.torn_tail;
+    } else if (!last_log && mode == WalRecoveryMode::kPointInTimeRecovery) {
+      *stop = true;
+    }
+  }
+  if (s.ok() && mem != nullptr) {
+    *save_manifest = true;
+    s = FlushMemTable(lock, mem, edit, /*log_and_apply=*/false);
+  }
+  if (mem != nullptr) mem->Unref();
+  return s;
+}
+
+Status DestroyDB(const std::string& dbname, const Options& options) {
+  Env* env = options.env != nullptr ? options.env : Env::Default();
+  std::vector<std::string> children;
+  Status s = env->GetChildren(dbname, &children);
+  if (!s.ok()) {
+    return s.IsNotFound() ? Status::OK() : s;  // nothing to destroy
+  }
+  std::unique_ptr<FileLock> lock;
+  s = env->LockFile(LockFileName(dbname), &lock);
+  if (!s.ok()) return s;
+  Status result;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(name, &number, &type) && type != FileType::kLockFile) {
+      Status del = env->RemoveFile(dbname + "/" + name);
+      if (result.ok() && !del.ok()) result = del;
+    }
+  }
+  lock.reset();
+  env->RemoveFile(LockFileName(dbname));
+  env->RemoveDir(dbname);  // fails if the user left other files: that is fine
+  return result;
+}
+
+}  // namespace lode

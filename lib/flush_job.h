@@ -1,0 +1,51 @@
+// FlushJob: writes one memtable out as a table plus the blob files of its
+// large values.
+//
+// Values of at least min_blob_size go to blob files (BlobFileBuilder) and the
+// table gets their blob indexes; versions no snapshot can see are dropped on
+// the way, through the same CompactionIterator compactions use. The job
+// writes and syncs every file and the directory; installing them is the
+// caller's (one version edit). On failure the job deletes what it created.
+#ifndef LODE_LIB_FLUSH_JOB_H_
+#define LODE_LIB_FLUSH_JOB_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lib/dbformat.h"
+#include "lib/version_edit.h"
+#include "lode/options.h"
+
+namespace lode {
+
+class Env;
+class MemTable;
+class TableCache;
+
+struct FlushJobContext {
+  std::string dbname;
+  Env* env = nullptr;
+  Options options;  // a copy taken when the job starts
+  const InternalKeyComparator* icmp = nullptr;
+  TableCache* table_cache = nullptr;  // to check the new table opens
+  std::vector<SequenceNumber> snapshots;  // live snapshots, ascending
+  // Allocates a file number and registers it as a pending output.
+  std::function<uint64_t()> new_file_number;
+};
+
+struct FlushResult {
+  bool has_table = false;
+  FileMetaData table;                       // valid when has_table
+  std::vector<BlobFileAddition> blob_files;
+  std::vector<BlobFileGarbage> garbage;     // blob indexes the flush dropped
+  std::vector<uint64_t> created_files;      // every number allocated (tables and blobs)
+  uint64_t blob_bytes = 0;                  // bytes of blob files written
+};
+
+// REQUIRES: the caller holds a reference to mem and does not hold the DB mutex.
+Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* result);
+
+}  // namespace lode
+
+#endif  // LODE_LIB_FLUSH_JOB_H_
