@@ -110,6 +110,7 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
   std::printf("---- GC report before GC ----\n%s\n", before.ToText().c_str());
 
   // 4. Collect.
+  std::printf("4. running blob GC\n");
   const double start = NowSeconds();
   s = db->RunBlobGc(BlobGcOptions());
   if (s.ok()) s = db->WaitForBackgroundWork();
@@ -159,7 +160,7 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
   s = VerifyDB(dir, options, &vr);
   if (!s.ok()) return FailStatus(cmd, dir, s);
   std::printf("5. read back all %" PRIu64 " remaining objects byte-exact; VerifyDB checked %" PRIu64
-              " tables, %" PRIu64 " blob files, %" PRIu64 " blob references: OK\n",
+              " table(s), %" PRIu64 " blob file(s), %" PRIu64 " blob references: OK\n",
               checked, vr.tables_checked, vr.blob_files_checked, vr.blob_refs_checked);
   return kExitOk;
 }

@@ -158,12 +158,13 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
 
   if (blob_bytes > 0) {
     const double live_frac = static_cast<double>(r.live_blob_bytes) / static_cast<double>(blob_bytes);
-    h += std::string("<div class=\"overall\">") +
-         Segment("live", live_frac, std::string("live ") + HumanBytes(r.live_blob_bytes),
-                 "live " + HumanBytes(r.live_blob_bytes)) +
-         Segment("garbage", 1 - live_frac, std::string("garbage ") + HumanBytes(r.garbage_blob_bytes),
-                 "garbage " + HumanBytes(r.garbage_blob_bytes)) +
-         "</div>\n";
+    // A label only where it fits; the title shows it on hover anyway.
+    const std::string live = std::string("live ") + HumanBytes(r.live_blob_bytes);
+    const std::string garbage = std::string("garbage ") + HumanBytes(r.garbage_blob_bytes);
+    h += "<div class=\"overall\">";
+    h += Segment("live", live_frac, live, live_frac >= 0.15 ? live : "");
+    h += Segment("garbage", 1 - live_frac, garbage, 1 - live_frac >= 0.15 ? garbage : "");
+    h += "</div>\n";
   }
 
   h += "<h2>Blob files, most garbage first</h2>\n";
