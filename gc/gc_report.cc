@@ -34,8 +34,8 @@ std::vector<const GcReportBlobFile*> SortedFiles(const GcReport& r) {
 }
 
 uint64_t EligibleCount(const GcReport& r) {
-  return static_cast<uint64_t>(std::count_if(
-      r.files.begin(), r.files.end(), [](const auto& f) { return f.eligible; }));
+  return static_cast<uint64_t>(
+      std::count_if(r.files.begin(), r.files.end(), [](const auto& f) { return f.eligible; }));
 }
 
 std::string Plural(uint64_t n, const char* word) {
@@ -91,30 +91,27 @@ std::string GcReport::ToText() const {
   const uint64_t eligible = EligibleCount(*this);
 
   line("blob files", std::to_string(num_blob_files));
-  line("on disk", HumanBytes(blob_file_bytes) + "  (" +
-                      std::to_string(blob_file_bytes) + " bytes)");
+  line("on disk",
+       HumanBytes(blob_file_bytes) + "  (" + std::to_string(blob_file_bytes) + " bytes)");
   line("live", HumanBytes(live_blob_bytes));
-  line("garbage", HumanBytes(garbage_blob_bytes) + "  (" + HumanPercent(total_ratio) +
-                      " of blob bytes)");
+  line("garbage",
+       HumanBytes(garbage_blob_bytes) + "  (" + HumanPercent(total_ratio) + " of blob bytes)");
   line("space amp", Format("%.2fx", space_amplification));
   line("GC would", std::string("reclaim ") + HumanBytes(reclaimable_bytes) + " and rewrite " +
-                       HumanBytes(rewrite_bytes) + " (" +
-                       Plural(eligible, "eligible file") + ")");
-  line("thresholds",
-       Format("age cutoff %.2f, garbage threshold %.2f, force %.2f", age_cutoff,
-              garbage_threshold, force_threshold));
-  line("GC so far", Plural(gc_runs, "run") + ", " + HumanBytes(bytes_relocated) +
-                        " relocated (" + Plural(blobs_relocated, "blob") + "), " +
-                        Plural(files_dropped, "file") + " dropped, " +
-                        HumanBytes(bytes_reclaimed) + " reclaimed");
+                       HumanBytes(rewrite_bytes) + " (" + Plural(eligible, "eligible file") + ")");
+  line("thresholds", Format("age cutoff %.2f, garbage threshold %.2f, force %.2f", age_cutoff,
+                            garbage_threshold, force_threshold));
+  line("GC so far", Plural(gc_runs, "run") + ", " + HumanBytes(bytes_relocated) + " relocated (" +
+                        Plural(blobs_relocated, "blob") + "), " + Plural(files_dropped, "file") +
+                        " dropped, " + HumanBytes(bytes_reclaimed) + " reclaimed");
 
   out += "\n";
   if (files.empty()) {
     out += "  (no blob files)\n";
     return out;
   }
-  out += Format("  %-8s %10s %9s %8s %-12s %-8s %s\n", "file", "size", "blobs",
-                "garbage", "", "eligible", "tables by level");
+  out += Format("  %-8s %10s %9s %8s %-12s %-8s %s\n", "file", "size", "blobs", "garbage", "",
+                "eligible", "tables by level");
   for (const GcReportBlobFile* f : SortedFiles(*this)) {
     out += Format("  %06" PRIu64 "   %10s %9" PRIu64 " %8s %-12s %-8s %s\n", f->number,
                   HumanBytes(f->file_size).c_str(), f->blob_count,

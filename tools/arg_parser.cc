@@ -22,11 +22,16 @@ uint64_t SuffixMultiplier(std::string suffix) {
   if (suffix.size() == 2 && suffix[1] == 'B') suffix.resize(1);
   if (suffix.size() != 1) return 0;
   switch (suffix[0]) {
-    case 'K': return uint64_t{1} << 10;
-    case 'M': return uint64_t{1} << 20;
-    case 'G': return uint64_t{1} << 30;
-    case 'T': return uint64_t{1} << 40;
-    default: return 0;
+    case 'K':
+      return uint64_t{1} << 10;
+    case 'M':
+      return uint64_t{1} << 20;
+    case 'G':
+      return uint64_t{1} << 30;
+    case 'T':
+      return uint64_t{1} << 40;
+    default:
+      return 0;
   }
 }
 
@@ -72,14 +77,13 @@ Status ParseSize(const std::string& text, uint64_t* value) {
 
 Status ParseDouble(const std::string& text, double* value) {
   // strtod alone would accept leading spaces, "inf", "nan" and hex floats.
-  if (text.empty() ||
-      !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.' ||
-        text[0] == '-' || text[0] == '+')) {
+  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.' ||
+                        text[0] == '-' || text[0] == '+')) {
     return NotANumber(text);
   }
   for (char c : text) {
-    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-          c == '+' || c == 'e' || c == 'E')) {
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' ||
+          c == 'e' || c == 'E')) {
       return NotANumber(text);
     }
   }
@@ -98,8 +102,8 @@ Status ParseSizeList(const std::string& text, std::vector<uint64_t>* values) {
   size_t start = 0;
   while (true) {
     const size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                            : comma - start);
+    const std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     uint64_t v;
     Status s = ParseSize(item, &v);
     if (!s.ok()) return s;
@@ -174,11 +178,11 @@ Status ArgParser::Parse(const std::vector<std::string>& args) {
     }
   }
   if (positionals_.size() < min_positionals_ || positionals_.size() > max_positionals_) {
-    const std::string got = positionals_.empty()
-                                ? "no arguments"
-                                : (positionals_.size() == 1
-                                       ? "1 argument"
-                                       : std::to_string(positionals_.size()) + " arguments");
+    const std::string got =
+        positionals_.empty()
+            ? "no arguments"
+            : (positionals_.size() == 1 ? "1 argument"
+                                        : std::to_string(positionals_.size()) + " arguments");
     return Status::InvalidArgument(std::string("expected ") + synopsis_ + ", got " + got);
   }
   return Status::OK();
@@ -212,8 +216,7 @@ Status ArgParser::GetDouble(const std::string& name, double def, double* value) 
 Status ArgParser::GetFraction(const std::string& name, double def, double* value) const {
   Status s = GetDouble(name, def, value);
   if (s.ok() && Has(name) && !(*value >= 0 && *value <= 1)) {
-    return Status::InvalidArgument(name + ": '" + GetString(name) +
-                                   "' is not between 0 and 1");
+    return Status::InvalidArgument(name + ": '" + GetString(name) + "' is not between 0 and 1");
   }
   return s;
 }

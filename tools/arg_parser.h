@@ -34,8 +34,7 @@ class ArgParser {
   ArgParser(std::string command, std::string synopsis, std::string description);
 
   // --name VALUE (also --name=VALUE); the last occurrence wins.
-  void AddOption(const std::string& name, const std::string& value_name,
-                 const std::string& help);
+  void AddOption(const std::string& name, const std::string& value_name, const std::string& help);
   // --name, without a value.
   void AddSwitch(const std::string& name, const std::string& help);
   // How many positional words the command takes.

@@ -106,8 +106,7 @@ int RunGet(const Args& args) {
 }
 
 int RunDel(const Args& args) {
-  ArgParser p("del", "DB KEY",
-              "Deletes KEY. Deleting a key that is not there is not an error.");
+  ArgParser p("del", "DB KEY", "Deletes KEY. Deleting a key that is not there is not an error.");
   p.AddSwitch("--sync", "fsync the write-ahead log before returning");
   p.SetPositionalCount(2, 2);
   int code;

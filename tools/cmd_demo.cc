@@ -69,7 +69,8 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
   Random rnd(seed);
   std::map<std::string, ObjectVersion> model;  // what each live key must read back as
   const auto put = [&](const std::string& key, uint64_t* bytes) {
-    const ObjectVersion v{rnd.Next64(), static_cast<size_t>(16384 + rnd.Uniform((1 << 20) - 16384 + 1))};
+    const ObjectVersion v{rnd.Next64(),
+                          static_cast<size_t>(16384 + rnd.Uniform((1 << 20) - 16384 + 1))};
     *bytes += v.size;
     model[key] = v;
     return db->Put(WriteOptions(), key, ObjectBytes(v.seed, v.size));
@@ -120,13 +121,15 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
   if (!s.ok()) return FailStatus(cmd, dir, s);
   std::printf("---- GC report after GC (%.2f s) ----\n%s\n", gc_seconds, after.ToText().c_str());
 
-  const uint64_t freed =
-      before.blob_file_bytes > after.blob_file_bytes ? before.blob_file_bytes - after.blob_file_bytes : 0;
+  const uint64_t freed = before.blob_file_bytes > after.blob_file_bytes
+                             ? before.blob_file_bytes - after.blob_file_bytes
+                             : 0;
   std::printf(
-      "Summary: before GC, %" PRIu64 " blob files took %s on disk to hold %s of live objects "
+      "Summary: before GC, %" PRIu64
+      " blob files took %s on disk to hold %s of live objects "
       "(space amplification %.2fx); %s of that was garbage left behind by the overwrites and "
       "deletes. Blob GC rewrote %s of live blobs into new files and dropped %" PRIu64
-      " old files, freeing %s: the blob files now take %s for %s of live objects (%.2fx).\n\n",
+      " old file(s), freeing %s: the blob files now take %s for %s of live objects (%.2fx).\n\n",
       before.num_blob_files, HumanBytes(before.blob_file_bytes).c_str(),
       HumanBytes(before.live_blob_bytes).c_str(), before.space_amplification,
       HumanBytes(before.garbage_blob_bytes).c_str(),
@@ -144,8 +147,9 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
     auto it = model.find(key);
     if (it == model.end()) {
       if (!s.IsNotFound()) {
-        return Fail(cmd, kExitFailure, dir + ": deleted " + key + " still reads as " +
-                                           (s.ok() ? "a value" : s.ToString()));
+        return Fail(
+            cmd, kExitFailure,
+            dir + ": deleted " + key + " still reads as " + (s.ok() ? "a value" : s.ToString()));
       }
       continue;
     }

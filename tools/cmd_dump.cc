@@ -25,15 +25,18 @@ namespace {
 // At most max bytes of value, escaped; the full size follows when cut.
 std::string ShowValue(const Slice& value, uint64_t max) {
   if (max == 0 || value.size() <= max) return std::string("'") + EscapeBytes(value) + "'";
-  return std::string("'") + EscapeBytes(Slice(value.data(), max)) + "'... (" + std::to_string(value.size()) +
-         " bytes)";
+  return std::string("'") + EscapeBytes(Slice(value.data(), max)) + "'... (" +
+         std::to_string(value.size()) + " bytes)";
 }
 
 const char* TypeName(ValueType t) {
   switch (t) {
-    case kTypeDeletion: return "del";
-    case kTypeValue: return "value";
-    case kTypeBlobIndex: return "blob-index";
+    case kTypeDeletion:
+      return "del";
+    case kTypeValue:
+      return "value";
+    case kTypeBlobIndex:
+      return "blob-index";
   }
   return "unknown";
 }
@@ -92,10 +95,11 @@ int RunDumpSst(const Args& args) {
     ParsedInternalKey ikey;
     if (!ParseInternalKey(it->key(), &ikey)) {
       std::printf("  (bad internal key %s)\n", ShowValue(it->key(), 0).c_str());
-      return Fail("dump-sst", kExitFailure, file + ": bad internal key in entry " + std::to_string(n));
+      return Fail("dump-sst", kExitFailure,
+                  file + ": bad internal key in entry " + std::to_string(n));
     }
-    std::string line = std::string("  '") + EscapeBytes(ikey.user_key) + "' @ " + std::to_string(ikey.sequence) +
-                       " " + TypeName(ikey.type);
+    std::string line = std::string("  '") + EscapeBytes(ikey.user_key) + "' @ " +
+                       std::to_string(ikey.sequence) + " " + TypeName(ikey.type);
     if (ikey.type == kTypeValue) {
       line += ' ';
       line += ShowValue(it->value(), max_value);
@@ -158,8 +162,8 @@ int RunDumpBlob(const Args& args) {
   uint64_t n = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next(), n++) {
     const BlobIndex& index = it->index();
-    std::string line = std::string("  @") + std::to_string(it->record_offset()) + " '" + EscapeBytes(it->key()) +
-                       "' stored " + std::to_string(index.size) + " bytes";
+    std::string line = std::string("  @") + std::to_string(it->record_offset()) + " '" +
+                       EscapeBytes(it->key()) + "' stored " + std::to_string(index.size) + " bytes";
     if (index.compression != Compression::kNone) {
       line += std::string(" (") + std::string(CompressionName(index.compression)) + ", " +
               std::to_string(index.uncompressed_size) + " uncompressed)";

@@ -91,8 +91,8 @@ int RunGc(const Args& args) {
     bool found = false;
     for (const auto& f : before.files) found |= f.number == number;
     if (!found) {
-      return Fail("gc", kExitUsage, std::string("--files: ") + path + " has no blob file " +
-                                        std::to_string(number));
+      return Fail("gc", kExitUsage,
+                  std::string("--files: ") + path + " has no blob file " + std::to_string(number));
     }
   }
   const double start = NowSeconds();
@@ -106,7 +106,8 @@ int RunGc(const Args& args) {
   const uint64_t disk_freed = Delta(after.blob_file_bytes, before.blob_file_bytes);
   std::printf("gc: %s: reclaimed %s, rewrote %s (%" PRIu64 " blobs), dropped %" PRIu64
               " files, in %.2f s\n",
-              path.c_str(), HumanBytes(Delta(before.bytes_reclaimed, after.bytes_reclaimed)).c_str(),
+              path.c_str(),
+              HumanBytes(Delta(before.bytes_reclaimed, after.bytes_reclaimed)).c_str(),
               HumanBytes(Delta(before.bytes_relocated, after.bytes_relocated)).c_str(),
               Delta(before.blobs_relocated, after.blobs_relocated),
               Delta(before.files_dropped, after.files_dropped), seconds);

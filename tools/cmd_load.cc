@@ -23,8 +23,7 @@ int RunLoad(const Args& args) {
               "summary line.");
   p.AddOption("--count", "N", "number of operations (required)");
   p.AddOption("--value-size", "BYTES", "size of each value (required)");
-  p.AddOption("--value-size-max", "BYTES",
-              "if given, sizes are uniform in [--value-size, BYTES]");
+  p.AddOption("--value-size-max", "BYTES", "if given, sizes are uniform in [--value-size, BYTES]");
   p.AddOption("--overwrite-fraction", "F", "fraction of operations that overwrite (0)");
   p.AddOption("--delete-fraction", "F", "fraction of operations that delete (0)");
   p.AddOption("--seed", "N", "seed of the generator (1)");

@@ -40,11 +40,11 @@ int RunVerify(const Args& args) {
   }
   std::fflush(stdout);
   if (!s.ok() || !report.problems.empty()) {
-    const std::string what =
-        report.problems.empty()
-            ? s.ToString()
-            : std::to_string(report.problems.size()) + " problem" +
-                  (report.problems.size() == 1 ? "" : "s") + ", first: " + report.problems[0];
+    const std::string what = report.problems.empty()
+                                 ? s.ToString()
+                                 : std::to_string(report.problems.size()) + " problem" +
+                                       (report.problems.size() == 1 ? "" : "s") +
+                                       ", first: " + report.problems[0];
     return Fail("verify", kExitFailure, path + ": " + what);
   }
   std::printf("  OK\n");

@@ -64,9 +64,7 @@ std::string Fmt(const char* fmt, double v) {
 }
 
 // Percentage for a CSS width, with enough digits for sub-pixel accuracy.
-std::string Width(double fraction) {
-  return Fmt("%.3f%%", std::clamp(fraction, 0.0, 1.0) * 100);
-}
+std::string Width(double fraction) { return Fmt("%.3f%%", std::clamp(fraction, 0.0, 1.0) * 100); }
 
 std::string TablesByLevel(const std::vector<int>& per_level) {
   std::string s;
@@ -83,9 +81,9 @@ std::string TablesByLevel(const std::vector<int>& per_level) {
 
 std::string Card(const std::string& label, const std::string& value, const std::string& note,
                  bool bad = false) {
-  return std::string("<div class=\"card\"><div class=\"label\">") + label + "</div><div class=\"value" +
-         (bad ? " bad" : "") + "\">" + value + "</div><div class=\"note\">" + note +
-         "</div></div>\n";
+  return std::string("<div class=\"card\"><div class=\"label\">") + label +
+         "</div><div class=\"value" + (bad ? " bad" : "") + "\">" + value +
+         "</div><div class=\"note\">" + note + "</div></div>\n";
 }
 
 std::string Segment(const char* cls, double fraction, const std::string& title,
@@ -102,12 +100,23 @@ std::string HtmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -128,13 +137,15 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
   }
   const uint64_t blob_bytes = r.live_blob_bytes + r.garbage_blob_bytes;
   const double garbage_ratio =
-      blob_bytes == 0 ? 0 : static_cast<double>(r.garbage_blob_bytes) / static_cast<double>(blob_bytes);
+      blob_bytes == 0 ? 0
+                      : static_cast<double>(r.garbage_blob_bytes) / static_cast<double>(blob_bytes);
 
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += std::string("<title>lode GC report: ") + HtmlEscape(db_name) + "</title>\n";
   h += std::string("<style>") + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-  h += std::string("<h1>Blob GC report <span class=\"db\">") + HtmlEscape(db_name) + "</span></h1>\n";
+  h += std::string("<h1>Blob GC report <span class=\"db\">") + HtmlEscape(db_name) +
+       "</span></h1>\n";
   h += std::string("<div class=\"sub\">Thresholds: age cutoff ") + Fmt("%.2f", r.age_cutoff) +
        ", garbage threshold " + Fmt("%.2f", r.garbage_threshold) + ", force " +
        Fmt("%.2f", r.force_threshold) + "</div>\n";
@@ -143,8 +154,10 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
   h += Card("Blob files", std::to_string(r.num_blob_files),
             std::to_string(eligible) + " eligible for GC");
   h += Card("On disk", HumanBytes(r.blob_file_bytes), std::to_string(r.blob_file_bytes) + " bytes");
-  h += Card("Live", HumanBytes(r.live_blob_bytes), HumanPercent(1 - garbage_ratio) + " of blob bytes");
-  h += Card("Garbage", HumanBytes(r.garbage_blob_bytes), HumanPercent(garbage_ratio) + " of blob bytes",
+  h += Card("Live", HumanBytes(r.live_blob_bytes),
+            HumanPercent(1 - garbage_ratio) + " of blob bytes");
+  h += Card("Garbage", HumanBytes(r.garbage_blob_bytes),
+            HumanPercent(garbage_ratio) + " of blob bytes",
             garbage_ratio >= r.garbage_threshold && r.garbage_blob_bytes > 0);
   h += Card("Space amplification", Fmt("%.2f&times;", r.space_amplification),
             "on-disk bytes / live bytes");
@@ -157,7 +170,8 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
   h += "</div>\n";
 
   if (blob_bytes > 0) {
-    const double live_frac = static_cast<double>(r.live_blob_bytes) / static_cast<double>(blob_bytes);
+    const double live_frac =
+        static_cast<double>(r.live_blob_bytes) / static_cast<double>(blob_bytes);
     // A label only where it fits; the title shows it on hover anyway.
     const std::string live = std::string("live ") + HumanBytes(r.live_blob_bytes);
     const std::string garbage = std::string("garbage ") + HumanBytes(r.garbage_blob_bytes);
@@ -172,8 +186,8 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
        "<span><i class=\"sw garbage\"></i>garbage</span>"
        "<span><i class=\"sw overhead\"></i>headers, keys, footer</span>"
        "<span><span class=\"badge\">GC</span> eligible at the current thresholds</span>"
-       "<span class=\"sub\">bar length = file size (longest = " + HumanBytes(max_size) +
-       ")</span></div>\n";
+       "<span class=\"sub\">bar length = file size (longest = " +
+       HumanBytes(max_size) + ")</span></div>\n";
   if (files.empty()) {
     h += "<p class=\"empty\">No blob files.</p>\n";
   } else {
@@ -188,8 +202,8 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
       const auto frac = [total](uint64_t v) {
         return total == 0 ? 0.0 : static_cast<double>(v) / static_cast<double>(total);
       };
-      h += std::string("<div class=\"row") + (f->eligible ? " eligible" : "") +
-           "\" id=\"f" + name + "\">";
+      h += std::string("<div class=\"row") + (f->eligible ? " eligible" : "") + "\" id=\"f" + name +
+           "\">";
       h += std::string("<div class=\"name\">") + std::string(name) +
            (f->eligible ? "<span class=\"badge\">GC</span>" : "") + "</div>";
       h += std::string("<div class=\"track\"><div class=\"bar\" style=\"width:") +

@@ -32,9 +32,7 @@ Status ApplyOpenOptions(const ArgParser& parser, Options* options) {
   return Status::OK();
 }
 
-bool DbExists(const std::string& path) {
-  return Env::Default()->FileExists(path + "/CURRENT");
-}
+bool DbExists(const std::string& path) { return Env::Default()->FileExists(path + "/CURRENT"); }
 
 Status OpenDb(const std::string& path, const Options& options, bool offer_create,
               std::unique_ptr<DB>* db) {

@@ -31,8 +31,8 @@ class ProgressBar {
   // The bar as text, without the leading carriage return; width is the
   // number of cells between the brackets:
   //   [########............]  42%  4200/10000  12.3 MB/s  ETA 5s
-  static std::string Render(uint64_t done, uint64_t total, uint64_t bytes,
-                            double elapsed_seconds, int width);
+  static std::string Render(uint64_t done, uint64_t total, uint64_t bytes, double elapsed_seconds,
+                            int width);
 
  private:
   FILE* out_;

@@ -20,7 +20,7 @@ struct WorkloadOptions {
   uint64_t value_size = 100;    // smallest value
   uint64_t value_size_max = 0;  // largest value; <= value_size means fixed size
   double overwrite_fraction = 0;
-  double delete_fraction = 0;   // REQUIRES: overwrite + delete <= 1
+  double delete_fraction = 0;  // REQUIRES: overwrite + delete <= 1
   uint64_t seed = 1;
   std::string key_prefix = "key";
 };

@@ -42,8 +42,7 @@ std::string HumanSeconds(double seconds) {
     std::snprintf(buf, sizeof(buf), "%.2f s", seconds);
   } else {
     const auto total = static_cast<uint64_t>(seconds + 0.5);
-    std::snprintf(buf, sizeof(buf), "%llum %02llus",
-                  static_cast<unsigned long long>(total / 60),
+    std::snprintf(buf, sizeof(buf), "%llum %02llus", static_cast<unsigned long long>(total / 60),
                   static_cast<unsigned long long>(total % 60));
   }
   return buf;

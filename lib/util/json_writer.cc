@@ -50,14 +50,36 @@ std::string JsonQuote(std::string_view s) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     char buf[8];
     switch (c) {
-      case '"': out += "\\\""; i++; continue;
-      case '\\': out += "\\\\"; i++; continue;
-      case '\n': out += "\\n"; i++; continue;
-      case '\r': out += "\\r"; i++; continue;
-      case '\t': out += "\\t"; i++; continue;
-      case '\b': out += "\\b"; i++; continue;
-      case '\f': out += "\\f"; i++; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        i++;
+        continue;
+      case '\\':
+        out += "\\\\";
+        i++;
+        continue;
+      case '\n':
+        out += "\\n";
+        i++;
+        continue;
+      case '\r':
+        out += "\\r";
+        i++;
+        continue;
+      case '\t':
+        out += "\\t";
+        i++;
+        continue;
+      case '\b':
+        out += "\\b";
+        i++;
+        continue;
+      case '\f':
+        out += "\\f";
+        i++;
+        continue;
+      default:
+        break;
     }
     if (c < 0x20 || c == 0x7F) {
       std::snprintf(buf, sizeof(buf), "\\u%04x", c);

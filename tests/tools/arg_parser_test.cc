@@ -33,8 +33,8 @@ TEST(ParseSizeTest, PlainNumbersAndBinarySuffixes) {
 
 TEST(ParseSizeTest, RejectsWhatIsNotANumberWithTheTextInTheMessage) {
   uint64_t v = 7;
-  for (const char* bad : {"", "abc", "-1", "+1", " 1", "1 ", "1X", "1KK", "K", "1.", ".5K",
-                          "0x10", "1e3", "12,3"}) {
+  for (const char* bad :
+       {"", "abc", "-1", "+1", " 1", "1 ", "1X", "1KK", "K", "1.", ".5K", "0x10", "1e3", "12,3"}) {
     Status s = ParseSize(bad, &v);
     EXPECT_TRUE(s.IsInvalidArgument()) << bad;
     EXPECT_NE(s.message().find(std::string("'") + bad + "'"), std::string::npos) << s.message();
@@ -45,8 +45,7 @@ TEST(ParseSizeTest, RejectsWhatIsNotANumberWithTheTextInTheMessage) {
 
 TEST(ParseSizeTest, RejectsOverflowAndFractionsWithoutSuffix) {
   uint64_t v;
-  EXPECT_EQ(ParseSize("18446744073709551616", &v).message(),
-            "'18446744073709551616' is too large");
+  EXPECT_EQ(ParseSize("18446744073709551616", &v).message(), "'18446744073709551616' is too large");
   EXPECT_EQ(ParseSize("99999999999999999999999", &v).message(),
             "'99999999999999999999999' is too large");
   EXPECT_EQ(ParseSize("16777216T", &v).message(), "'16777216T' is too large");

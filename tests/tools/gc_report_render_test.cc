@@ -136,9 +136,9 @@ TEST(GcReportJsonTest, ParsesBackWithEveryDocumentedKeyAndValue) {
   EXPECT_EQ(files[1]["number"].uint(), 12u);
   EXPECT_EQ(files[2]["number"].uint(), 7u);
   const test::JsonValue& f12 = files[1];
-  for (const char* key : {"number", "file_size", "blob_count", "blob_bytes", "garbage_count",
-                          "garbage_bytes", "garbage_ratio", "eligible",
-                          "referencing_tables_per_level"}) {
+  for (const char* key :
+       {"number", "file_size", "blob_count", "blob_bytes", "garbage_count", "garbage_bytes",
+        "garbage_ratio", "eligible", "referencing_tables_per_level"}) {
     EXPECT_TRUE(f12.Has(key)) << key;
   }
   EXPECT_EQ(f12["file_size"].uint(), (4u << 20) + 4096);
@@ -163,7 +163,8 @@ TEST(GcReportJsonTest, KeyOrderIsStable) {
   ASSERT_TRUE(test::JsonParser::Parse(json, &v, &error)) << error;
   std::vector<std::string> top;
   for (const auto& [k, unused] : v.object) top.push_back(k);
-  EXPECT_EQ(top, (std::vector<std::string>{"format_version", "totals", "thresholds", "gc", "files"}));
+  EXPECT_EQ(top,
+            (std::vector<std::string>{"format_version", "totals", "thresholds", "gc", "files"}));
   EXPECT_EQ(json, SampleReport().ToJson());
 }
 

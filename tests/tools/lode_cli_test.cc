@@ -12,8 +12,8 @@
 #include "lib/dbformat.h"
 #include "lib/util/comparator.h"
 #include "lib/util/random.h"
-#include "table/table_builder.h"
 #include "lode/env.h"
+#include "table/table_builder.h"
 #include "tests/tools/mini_json.h"
 #include "tests/util/test_util.h"
 
@@ -83,8 +83,8 @@ class LodeCliTest : public testing::Test {
 TEST_F(LodeCliTest, HelpListsEveryCommandAndExitsZero) {
   CliRun r = Lode({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* cmd : {"put", "get", "del", "scan", "load", "stats", "gc-report", "gc",
-                          "verify", "dump-sst", "dump-blob", "demo"}) {
+  for (const char* cmd : {"put", "get", "del", "scan", "load", "stats", "gc-report", "gc", "verify",
+                          "dump-sst", "dump-blob", "demo"}) {
     EXPECT_NE(r.out.find(std::string("  ") + cmd + " "), std::string::npos) << cmd;
   }
   r = Lode({"load", "--help"});
@@ -146,7 +146,8 @@ TEST_F(LodeCliTest, PutFileThenGetIsByteExactFor3MiBBinary) {
 TEST_F(LodeCliTest, PutFromStdinAndArgumentKeepsBytesExactly) {
   const std::string value("line1\nline2\n\0\xff tail", 20);
   test::WriteAll(dir_.File("stdin.bin"), value);
-  ASSERT_EQ(Lode({"put", Db(), "from-stdin", "-", "--create"}, dir_.File("stdin.bin")).exit_code, 0);
+  ASSERT_EQ(Lode({"put", Db(), "from-stdin", "-", "--create"}, dir_.File("stdin.bin")).exit_code,
+            0);
   ASSERT_EQ(Lode({"put", Db(), "from-arg", "hello world"}).exit_code, 0);
   CliRun r = Lode({"get", Db(), "from-stdin"});
   EXPECT_EQ(r.exit_code, 0);
@@ -194,9 +195,9 @@ TEST_F(LodeCliTest, ScanHonoursRangeLimitAndEscapes) {
 }
 
 TEST_F(LodeCliTest, LoadThenJsonReportVerifyGcAndHtml) {
-  CliRun r = Lode({"load", Db(), "--create", "--count", "300", "--value-size", "8K",
-                "--value-size-max", "24K", "--overwrite-fraction", "0.4", "--delete-fraction",
-                "0.1", "--seed", "7"});
+  CliRun r =
+      Lode({"load", Db(), "--create", "--count", "300", "--value-size", "8K", "--value-size-max",
+            "24K", "--overwrite-fraction", "0.4", "--delete-fraction", "0.1", "--seed", "7"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("load: 300 ops (", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("MB/s"), std::string::npos) << r.out;

@@ -57,8 +57,8 @@ class JsonParser {
   explicit JsonParser(const std::string& s) : s_(s) {}
 
   void Space() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t' ||
-                                s_[pos_] == '\r')) {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t' || s_[pos_] == '\r')) {
       pos_++;
     }
   }
@@ -103,19 +103,22 @@ class JsonParser {
     if (pos_ >= s_.size() || !isdigit(static_cast<unsigned char>(s_[pos_]))) {
       return Fail("bad number");
     }
-    if (s_[pos_] == '0' && pos_ + 1 < s_.size() && isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) {
+    if (s_[pos_] == '0' && pos_ + 1 < s_.size() &&
+        isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) {
       return Fail("leading zero");
     }
     while (pos_ < s_.size() && isdigit(static_cast<unsigned char>(s_[pos_]))) pos_++;
     if (pos_ < s_.size() && s_[pos_] == '.') {
       pos_++;
-      if (pos_ >= s_.size() || !isdigit(static_cast<unsigned char>(s_[pos_]))) return Fail("bad fraction");
+      if (pos_ >= s_.size() || !isdigit(static_cast<unsigned char>(s_[pos_])))
+        return Fail("bad fraction");
       while (pos_ < s_.size() && isdigit(static_cast<unsigned char>(s_[pos_]))) pos_++;
     }
     if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
       pos_++;
       if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) pos_++;
-      if (pos_ >= s_.size() || !isdigit(static_cast<unsigned char>(s_[pos_]))) return Fail("bad exponent");
+      if (pos_ >= s_.size() || !isdigit(static_cast<unsigned char>(s_[pos_])))
+        return Fail("bad exponent");
       while (pos_ < s_.size() && isdigit(static_cast<unsigned char>(s_[pos_]))) pos_++;
     }
     v->type = JsonValue::Type::kNumber;
@@ -136,14 +139,30 @@ class JsonParser {
       if (pos_ >= s_.size()) break;
       const char e = s_[pos_++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           if (pos_ + 4 > s_.size()) return Fail("short \\u escape");
           const unsigned long cp = std::strtoul(s_.substr(pos_, 4).c_str(), nullptr, 16);
@@ -153,7 +172,8 @@ class JsonParser {
           out->push_back(static_cast<char>(cp));
           break;
         }
-        default: return Fail("bad escape");
+        default:
+          return Fail("bad escape");
       }
     }
     return Fail("unterminated string");

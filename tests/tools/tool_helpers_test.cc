@@ -16,7 +16,8 @@ namespace {
 TEST(ProgressBarTest, RenderShowsFractionCountsRateAndEta) {
   EXPECT_EQ(ProgressBar::Render(25, 100, 50'000'000, 2.0, 20),
             "[#####...............]  25%  25/100  25.0 MB/s  ETA 6s");
-  EXPECT_EQ(ProgressBar::Render(100, 100, 1'000'000, 1.0, 10), "[##########] 100%  100/100  1.0 MB/s");
+  EXPECT_EQ(ProgressBar::Render(100, 100, 1'000'000, 1.0, 10),
+            "[##########] 100%  100/100  1.0 MB/s");
   EXPECT_EQ(ProgressBar::Render(0, 0, 0, 0, 4), "[####] 100%  0/0  0.0 MB/s");
 }
 
