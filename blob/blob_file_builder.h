@@ -32,7 +32,7 @@ class BlobFileWriter;
 struct BlobFileAdditionInfo {
   uint64_t file_number = 0;
   uint64_t blob_count = 0;
-  uint64_t blob_bytes = 0;        // sum of stored value bytes (= sum of index sizes)
+  uint64_t blob_bytes = 0;  // sum of stored value bytes (= sum of index sizes)
   uint64_t file_size = 0;
   uint64_t records_checksum = 0;  // the footer's checksum of the record checksums
 };
@@ -40,7 +40,7 @@ struct BlobFileAdditionInfo {
 struct BlobFileBuilderOptions {
   Env* env = nullptr;
   std::string dbname;
-  uint64_t min_blob_size = 4096;       // values at least this long are separated
+  uint64_t min_blob_size = 4096;  // values at least this long are separated
   // A file is finished once it reaches this size, so it may exceed it by
   // one record.
   uint64_t blob_file_size = 256 << 20;
@@ -62,8 +62,7 @@ class BlobFileBuilder {
   // sets *blob_index to the encoded BlobIndex and *separated = true.
   // Otherwise sets *separated = false and writes nothing. After a failure
   // every later call returns the same status.
-  Status Add(const Slice& user_key, const Slice& value, std::string* blob_index,
-             bool* separated);
+  Status Add(const Slice& user_key, const Slice& value, std::string* blob_index, bool* separated);
 
   // Copies an existing stored blob (GC relocation) into the current output
   // file without recompressing it; sets *blob_index (encoded). Always
@@ -94,7 +93,7 @@ class BlobFileBuilder {
   std::unique_ptr<BlobFileWriter> writer_;  // current output, or null
   std::vector<uint64_t> created_files_;
   std::vector<BlobFileAdditionInfo> finished_;
-  Status status_;  // first failure, sticky
+  Status status_;      // first failure, sticky
   bool done_ = false;  // Finish or Abandon called
 };
 

@@ -179,9 +179,9 @@ Status BlobFileIterator::GetValue(std::string* value) const {
     return BlobCorruption(file_name_, record_offset_, "implausible uncompressed size");
   }
   value->resize(static_cast<size_t>(index_.uncompressed_size));
-  return LZ4Uncompress(stored_, value->size(), value->data(),
-                       BaseName(file_name_) + ": blob record at offset " +
-                           std::to_string(record_offset_));
+  return LZ4Uncompress(
+      stored_, value->size(), value->data(),
+      BaseName(file_name_) + ": blob record at offset " + std::to_string(record_offset_));
 }
 
 }  // namespace lode

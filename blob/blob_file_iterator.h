@@ -76,9 +76,9 @@ class BlobFileIterator {
   BlobLogHeader header_;
   BlobLogFooter footer_;
 
-  std::string buf_;         // file bytes [buf_offset_, buf_offset_ + buf_.size())
+  std::string buf_;  // file bytes [buf_offset_, buf_offset_ + buf_.size())
   uint64_t buf_offset_ = 0;
-  uint64_t pos_ = 0;        // offset of the next record to parse
+  uint64_t pos_ = 0;  // offset of the next record to parse
   bool valid_ = false;
   Status status_;
   Slice key_;

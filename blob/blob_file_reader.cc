@@ -136,13 +136,16 @@ Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
   return Status::OK();
 }
 
-Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key,
-                               const BlobIndex& index, std::string* value) const {
+Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                               std::string* value) const {
   if (index.compression == Compression::kNone) {
     // Read straight into *value, then drop the header and key in front.
     Slice stored;
     Status s = ReadRecord(user_key, index, ro.verify_checksums, value, &stored);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      value->clear();  // it holds unverified file bytes
+      return s;
+    }
     if (stored.data() >= value->data() && stored.data() < value->data() + value->size()) {
       value->erase(0, static_cast<size_t>(stored.data() - value->data()));
     } else {
@@ -170,7 +173,10 @@ Status BlobFileReader::ReadStored(const Slice& user_key, const BlobIndex& index,
                                   std::string* stored) const {
   Slice bytes;
   Status s = ReadRecord(user_key, index, /*verify_checksum=*/true, stored, &bytes);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    stored->clear();
+    return s;
+  }
   if (bytes.data() >= stored->data() && bytes.data() < stored->data() + stored->size()) {
     stored->erase(0, static_cast<size_t>(bytes.data() - stored->data()));
   } else {

@@ -39,7 +39,7 @@ class BlobFileReader {
   // is user_key and its sizes and compression are the index's, and (if
   // ro.verify_checksums) the record checksum; then decompresses. Any
   // mismatch is Corruption naming the file and the offset; *value is then
-  // unspecified, never a wrong value presented as OK.
+  // empty.
   // ro.fill_cache is for BlobSource; this class caches nothing.
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value) const;

@@ -25,8 +25,8 @@ class ChecksumStream;
 class BlobFileWriter {
  public:
   // compression is the file's default for AddBlob (recorded in the header).
-  BlobFileWriter(std::unique_ptr<WritableFile> file, std::string file_name,
-                 uint64_t file_number, Compression compression);
+  BlobFileWriter(std::unique_ptr<WritableFile> file, std::string file_name, uint64_t file_number,
+                 Compression compression);
   ~BlobFileWriter();  // closes the file if still open (no footer)
   BlobFileWriter(const BlobFileWriter&) = delete;
   BlobFileWriter& operator=(const BlobFileWriter&) = delete;
@@ -71,8 +71,8 @@ class BlobFileWriter {
   const uint64_t file_number_;
   const Compression compression_;
   std::unique_ptr<ChecksumStream> records_stream_;  // over every record checksum
-  Status status_;         // first failure, sticky
-  uint64_t offset_ = 0;   // bytes appended
+  Status status_;                                   // first failure, sticky
+  uint64_t offset_ = 0;                             // bytes appended
   uint64_t blob_count_ = 0;
   uint64_t blob_bytes_ = 0;
   uint64_t records_checksum_ = 0;

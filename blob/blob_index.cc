@@ -21,8 +21,8 @@ void BlobIndex::EncodeTo(std::string* dst) const {
 Status BlobIndex::DecodeFrom(Slice input) {
   if (input.empty()) return Status::Corruption("blob index", "empty");
   if (static_cast<unsigned char>(input[0]) != kBlobIndexTypeV1) {
-    return Status::Corruption("blob index", "unknown type " + std::to_string(
-                                                static_cast<unsigned char>(input[0])));
+    return Status::Corruption(
+        "blob index", "unknown type " + std::to_string(static_cast<unsigned char>(input[0])));
   }
   input.remove_prefix(1);
   if (!GetVarint64(&input, &file_number) || !GetVarint64(&input, &offset) ||

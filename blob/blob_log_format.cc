@@ -12,8 +12,7 @@ bool IsKnownCompression(uint8_t c) {
 }
 
 Status BlobCorruption(const std::string& file_name, uint64_t offset, const std::string& what) {
-  return Status::Corruption(BaseName(file_name),
-                            what + " at offset " + std::to_string(offset));
+  return Status::Corruption(BaseName(file_name), what + " at offset " + std::to_string(offset));
 }
 
 void BlobLogHeader::EncodeTo(std::string* dst) const {
@@ -43,8 +42,7 @@ Status BlobLogHeader::DecodeFrom(Slice input) {
   file_number = DecodeFixed64(p + 16);
   // The checksum held, so these were written on purpose by a newer writer.
   if (version != kBlobFormatVersion) {
-    return Status::NotSupported("blob file header",
-                                "format version " + std::to_string(version));
+    return Status::NotSupported("blob file header", "format version " + std::to_string(version));
   }
   if (!IsKnownCompression(c)) {
     return Status::NotSupported("blob file header", "compression " + std::to_string(c));

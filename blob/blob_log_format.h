@@ -12,12 +12,17 @@
 //   0         8         12            13      14         16            24        32
 //   checksum = XXH3-64 of bytes [0, 24).
 //
-// Record (kSize = 30 for the header, then key and stored value):
-//   +----------+----------+-------------+-------------------+-------------+-------+-----+--------------+
-//   | checksum | key_size | stored_size | uncompressed_size | compression | flags | key | stored value |
-//   | fixed64  | fixed32  | fixed64     | fixed64           | u8          | u8    |     |              |
-//   +----------+----------+-------------+-------------------+-------------+-------+-----+--------------+
+// Record (a kSize = 30 byte header, then the key and the stored value):
+//   +----------+----------+-------------+-------------------+-------------+-------+
+//   | checksum | key_size | stored_size | uncompressed_size | compression | flags |
+//   | fixed64  | fixed32  | fixed64     | fixed64           | u8          | u8=0  |
+//   +----------+----------+-------------+-------------------+-------------+-------+
 //   0          8          12            20                  28            29      30
+//   +-----------------+------------------------------+
+//   | key             | stored value                 |
+//   | key_size bytes  | stored_size bytes            |
+//   +-----------------+------------------------------+
+//   30                30 + key_size                  30 + key_size + stored_size
 //   checksum = XXH3-64 of record bytes [8, 30 + key_size + stored_size):
 //   the header fields, the key and the stored value, contiguous on disk so a
 //   reader that fetched the record in one read checks it in one call.

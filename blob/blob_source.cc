@@ -1,5 +1,7 @@
 #include "blob/blob_source.h"
 
+#include "blob/blob_log_format.h"
+#include "lib/filename.h"
 #include "lib/util/coding.h"
 
 namespace lode {
@@ -44,9 +46,9 @@ Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const B
       const auto* cached = static_cast<const CachedBlob*>(blob_cache_->Value(h));
       if (Slice(cached->user_key) != user_key || cached->value.size() != index.uncompressed_size) {
         blob_cache_->Release(h);
-        return Status::Corruption("blob file " + std::to_string(index.file_number),
-                                  "blob record key does not match the index (" +
-                                      index.DebugString() + ")");
+        return BlobCorruption(
+            BlobFileName(file_cache_->dbname(), index.file_number), index.offset,
+            "cached blob's key does not match the index (" + index.DebugString() + ")");
       }
       value->assign(cached->value);
       blob_cache_->Release(h);
@@ -63,8 +65,8 @@ Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const B
   const size_t charge = value->size() + user_key.size() + sizeof(CachedBlob);
   // A value larger than the whole cache would only flush it.
   if (blob_cache_ != nullptr && ro.fill_cache && charge <= blob_cache_->Capacity()) {
-    blob_cache_->Release(blob_cache_->Insert(cache_key, new CachedBlob{user_key.ToString(), *value}, charge,
-                                             &DeleteValue));
+    blob_cache_->Release(blob_cache_->Insert(cache_key, new CachedBlob{user_key.ToString(), *value},
+                                             charge, &DeleteValue));
   }
   return Status::OK();
 }

@@ -52,11 +52,22 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     return true;
   }
   if (manual_compaction_ != nullptr) return false;  // the manual one runs alone
-  if (!versions_->NeedsCompaction()) return false;
-  Compaction* c = versions_->PickCompaction();
+  Compaction* c = versions_->NeedsCompaction() ? versions_->PickCompaction() : nullptr;
+  std::set<uint64_t> forced_gc_files;
+  if (c == nullptr && options_.enable_blob_gc) {
+    // Garbage that ordinary compactions do not reach (cold tables at the
+    // bottom): compact exactly the tables that pin the eligible files.
+    BlobGcCandidates candidates = PickBlobGcCandidates(versions_->current()->blob_files(),
+                                                       BlobGcThresholdsFrom(options_));
+    if (candidates.force) {
+      bool found = false;
+      c = PickBlobGcCompaction(candidates.eligible, &found);
+      if (c != nullptr) forced_gc_files = std::move(candidates.eligible);
+    }
+  }
   if (c == nullptr) return false;
   running_jobs_++;
-  Status s = RunCompaction(lock, c);
+  Status s = RunCompaction(lock, c, forced_gc_files.empty() ? nullptr : &forced_gc_files);
   if (!s.ok() && !shutting_down_.load(std::memory_order_acquire)) RecordBackgroundError(s);
   running_jobs_--;
   bg_done_cv_.notify_all();
@@ -156,7 +167,11 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
   if (c->IsTrivialMove() && gc_files == nullptr) {
     c->AddTrivialMoveTo(c->edit());
     s = versions_->LogAndApply(c->edit(), &mutex_);
-    if (s.ok()) RecordDroppedBlobFiles(*c->edit(), c->input_version());
+    if (s.ok()) {
+      RecordDroppedBlobFiles(*c->edit(), c->input_version());
+    } else {
+      RecordBackgroundError(s);
+    }
     owned.reset();  // releases the inputs, under the mutex
     return s;
   }
@@ -197,6 +212,8 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
   if (s.ok()) {
     for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
     s = versions_->LogAndApply(c->edit(), &mutex_);
+    // The manifest may now end in a torn record: no more edits after it.
+    if (!s.ok()) RecordBackgroundError(s);
   }
   if (!s.ok()) {
     lock.unlock();
@@ -346,7 +363,31 @@ Status DBImpl::CompactRange(const Slice* begin, const Slice* end) {
       running_jobs_++;
       s = RunCompaction(lock, c);
       running_jobs_--;
-      if (!s.ok()) RecordBackgroundError(s);
+    }
+  }
+  // Tombstones that reached the bottom while a snapshot needed them stay
+  // there until their file is compacted again: rewrite those files in place.
+  if (s.ok()) {
+    Version* current = versions_->current();
+    int bottom = -1;
+    for (int level = current->NumLevels() - 1; level >= 1 && bottom < 0; level--) {
+      if (current->OverlapInLevel(level, begin, end)) bottom = level;
+    }
+    std::vector<FileMetaData*> with_tombstones;
+    if (bottom > 0) {
+      std::vector<FileMetaData*> files;
+      current->GetOverlappingInputs(bottom, begin != nullptr ? &begin_key : nullptr,
+                                    end != nullptr ? &end_key : nullptr, &files);
+      for (FileMetaData* f : files) {
+        if (f->num_deletions > 0) with_tombstones.push_back(f);
+      }
+    }
+    for (size_t i = 0; i < with_tombstones.size() && s.ok(); i++) {
+      Compaction* c = versions_->RewriteFileCompaction(bottom, with_tombstones[i]);
+      if (c == nullptr) continue;
+      running_jobs_++;
+      s = RunCompaction(lock, c);
+      running_jobs_--;
     }
   }
   manual_compaction_ = nullptr;
