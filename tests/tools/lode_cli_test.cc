@@ -243,6 +243,26 @@ TEST_F(LodeCliTest, LoadThenJsonReportVerifyGcAndHtml) {
   EXPECT_NE(r.out.find("== lode.blob-stats =="), std::string::npos) << r.out;
 }
 
+TEST_F(LodeCliTest, VerifyReportsACorruptBlobFileAndExitsOne) {
+  ASSERT_EQ(Lode({"load", Db(), "--create", "--count", "40", "--value-size", "16K"}).exit_code, 0);
+  ASSERT_EQ(Lode({"verify", Db()}).exit_code, 0);
+  std::vector<std::string> children;
+  ASSERT_TRUE(Env::Default()->GetChildren(Db(), &children).ok());
+  std::string blob;
+  for (const std::string& name : children) {
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".blob") blob = Db() + "/" + name;
+  }
+  ASSERT_FALSE(blob.empty());
+  std::string bytes = test::ReadAll(blob);
+  bytes[bytes.size() / 2] ^= 0x40;  // inside some record's value
+  test::WriteAll(blob, bytes);
+  CliRun r = Lode({"verify", Db()});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("PROBLEM: "), std::string::npos) << r.out;
+  ExpectOneLineError(r, "verify");
+  EXPECT_NE(r.err.find(Db()), std::string::npos) << r.err;
+}
+
 TEST_F(LodeCliTest, GcRejectsUnknownBlobFile) {
   ASSERT_EQ(Lode({"put", Db(), "k", "v", "--create"}).exit_code, 0);
   CliRun r = Lode({"gc", Db(), "--files", "999999"});
