@@ -1,0 +1,208 @@
+// GcReport rendering: ToText for a terminal, ToJson in the stable format of
+// doc/gc_report.md. Filling the report is the engine's job (DB::GetGcReport).
+#include "lode/gc_report.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+
+#include "lib/util/human_format.h"
+#include "lib/util/json_writer.h"
+
+namespace lode {
+
+namespace {
+
+// Version of the JSON layout; bump on any change that is not a pure addition.
+constexpr int kGcReportJsonFormatVersion = 1;
+
+// Files in report order: garbage ratio highest first, then file number, so
+// equal ratios still print in a stable order whatever the filler did.
+std::vector<const GcReportBlobFile*> SortedFiles(const GcReport& r) {
+  std::vector<const GcReportBlobFile*> files;
+  files.reserve(r.files.size());
+  for (const auto& f : r.files) files.push_back(&f);
+  std::stable_sort(files.begin(), files.end(),
+                   [](const GcReportBlobFile* a, const GcReportBlobFile* b) {
+                     if (a->garbage_ratio != b->garbage_ratio) {
+                       return a->garbage_ratio > b->garbage_ratio;
+                     }
+                     return a->number < b->number;
+                   });
+  return files;
+}
+
+uint64_t EligibleCount(const GcReport& r) {
+  return static_cast<uint64_t>(
+      std::count_if(r.files.begin(), r.files.end(), [](const auto& f) { return f.eligible; }));
+}
+
+std::string Plural(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  return buf;
+}
+
+// "L0:1 L3:2", or "-" when no live table references the file.
+std::string TablesByLevel(const std::vector<int>& per_level) {
+  std::string s;
+  for (size_t level = 0; level < per_level.size(); level++) {
+    if (per_level[level] == 0) continue;
+    if (!s.empty()) s += ' ';
+    s += 'L';
+    s += std::to_string(level);
+    s += ':';
+    s += std::to_string(per_level[level]);
+  }
+  return s.empty() ? "-" : s;
+}
+
+// A ten-cell bar of the garbage ratio, for scanning the table by eye.
+std::string RatioBar(double ratio) {
+  const double r = std::clamp(ratio, 0.0, 1.0);
+  const int filled = static_cast<int>(r * 10 + 0.5);
+  std::string bar = "[";
+  bar.append(filled, '#');
+  bar.append(10 - filled, '.');
+  bar += ']';
+  return bar;
+}
+
+}  // namespace
+
+std::string GcReport::ToText() const {
+  std::string out = "Blob GC report\n";
+  const auto line = [&out](const char* label, const std::string& value) {
+    out += Format("  %-15s %s\n", label, value.c_str());
+  };
+  const uint64_t blob_bytes = live_blob_bytes + garbage_blob_bytes;
+  const double total_ratio =
+      blob_bytes == 0 ? 0.0
+                      : static_cast<double>(garbage_blob_bytes) / static_cast<double>(blob_bytes);
+  const uint64_t eligible = EligibleCount(*this);
+
+  line("blob files", std::to_string(num_blob_files));
+  line("on disk",
+       HumanBytes(blob_file_bytes) + "  (" + std::to_string(blob_file_bytes) + " bytes)");
+  line("live", HumanBytes(live_blob_bytes));
+  line("garbage",
+       HumanBytes(garbage_blob_bytes) + "  (" + HumanPercent(total_ratio) + " of blob bytes)");
+  line("space amp", Format("%.2fx", space_amplification));
+  line("GC would", std::string("reclaim ") + HumanBytes(reclaimable_bytes) + " and rewrite " +
+                       HumanBytes(rewrite_bytes) + " (" + Plural(eligible, "eligible file") + ")");
+  line("thresholds", Format("age cutoff %.2f, garbage threshold %.2f, force %.2f", age_cutoff,
+                            garbage_threshold, force_threshold));
+  line("GC so far", Plural(gc_runs, "run") + ", " + HumanBytes(bytes_relocated) + " relocated (" +
+                        Plural(blobs_relocated, "blob") + "), " + Plural(files_dropped, "file") +
+                        " dropped, " + HumanBytes(bytes_reclaimed) + " reclaimed");
+
+  out += "\n";
+  if (files.empty()) {
+    out += "  (no blob files)\n";
+    return out;
+  }
+  out += Format("  %-8s %10s %9s %8s %-12s %-8s %s\n", "file", "size", "blobs", "garbage", "",
+                "eligible", "tables by level");
+  for (const GcReportBlobFile* f : SortedFiles(*this)) {
+    out += Format("  %06" PRIu64 "   %10s %9" PRIu64 " %8s %-12s %-8s %s\n", f->number,
+                  HumanBytes(f->file_size).c_str(), f->blob_count,
+                  HumanPercent(f->garbage_ratio).c_str(), RatioBar(f->garbage_ratio).c_str(),
+                  f->eligible ? "*" : "", TablesByLevel(f->referencing_tables_per_level).c_str());
+  }
+  out += "  (* eligible: GC would relocate this file at the current thresholds)\n";
+  return out;
+}
+
+std::string GcReport::ToJson() const {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("format_version");
+  w.Int(kGcReportJsonFormatVersion);
+
+  w.Key("totals");
+  w.BeginObject();
+  w.Key("num_blob_files");
+  w.Uint(num_blob_files);
+  w.Key("blob_file_bytes");
+  w.Uint(blob_file_bytes);
+  w.Key("live_blob_bytes");
+  w.Uint(live_blob_bytes);
+  w.Key("garbage_blob_bytes");
+  w.Uint(garbage_blob_bytes);
+  w.Key("space_amplification");
+  w.Double(space_amplification);
+  w.Key("eligible_files");
+  w.Uint(EligibleCount(*this));
+  w.Key("reclaimable_bytes");
+  w.Uint(reclaimable_bytes);
+  w.Key("rewrite_bytes");
+  w.Uint(rewrite_bytes);
+  w.EndObject();
+
+  w.Key("thresholds");
+  w.BeginObject();
+  w.Key("age_cutoff");
+  w.Double(age_cutoff);
+  w.Key("garbage_threshold");
+  w.Double(garbage_threshold);
+  w.Key("force_threshold");
+  w.Double(force_threshold);
+  w.EndObject();
+
+  w.Key("gc");
+  w.BeginObject();
+  w.Key("runs");
+  w.Uint(gc_runs);
+  w.Key("bytes_relocated");
+  w.Uint(bytes_relocated);
+  w.Key("blobs_relocated");
+  w.Uint(blobs_relocated);
+  w.Key("files_dropped");
+  w.Uint(files_dropped);
+  w.Key("bytes_reclaimed");
+  w.Uint(bytes_reclaimed);
+  w.EndObject();
+
+  w.Key("files");
+  w.BeginArray();
+  for (const GcReportBlobFile* f : SortedFiles(*this)) {
+    w.BeginObject();
+    w.Key("number");
+    w.Uint(f->number);
+    w.Key("file_size");
+    w.Uint(f->file_size);
+    w.Key("blob_count");
+    w.Uint(f->blob_count);
+    w.Key("blob_bytes");
+    w.Uint(f->blob_bytes);
+    w.Key("garbage_count");
+    w.Uint(f->garbage_count);
+    w.Key("garbage_bytes");
+    w.Uint(f->garbage_bytes);
+    w.Key("garbage_ratio");
+    w.Double(f->garbage_ratio);
+    w.Key("eligible");
+    w.Bool(f->eligible);
+    w.Key("referencing_tables_per_level");
+    w.BeginArray(/*compact=*/true);
+    for (int n : f->referencing_tables_per_level) w.Int(n);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  std::string out = w.str();
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace lode
