@@ -229,7 +229,7 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
     ls.micros = env_->NowMicros() - start;
     stats_.levels[static_cast<size_t>(out_level)].Add(ls);
     if (relocator != nullptr && relocator->stats().blobs_relocated > 0) {
-      gc_stats_.relocations++;
+      if (gc_files == nullptr) gc_stats_.relocations++;  // RunBlobGc counts itself once
       gc_stats_.blobs_relocated += relocator->stats().blobs_relocated;
       gc_stats_.bytes_relocated += relocator->stats().bytes_relocated;
     }

@@ -17,9 +17,8 @@ Status DBImpl::GetGcReport(GcReport* report) {
 namespace lode {
 
 // A compaction that rewrites the first table (lowest level first) holding
-// blob refs into gc_files, or nullptr if none is free. Tables above the last
-// level are compacted one level down (with what overlaps them there); the
-// relocation happens on the way. REQUIRES: mutex_ held.
+// blob refs into gc_files, or nullptr if none is free; the relocation
+// happens on the way. REQUIRES: mutex_ held.
 Compaction* DBImpl::PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found) {
   *found = false;
   Version* v = versions_->current();
@@ -35,9 +34,10 @@ Compaction* DBImpl::PickBlobGcCompaction(const std::set<uint64_t>& gc_files, boo
       if (!pins) continue;
       *found = true;
       if (f->being_compacted) continue;
-      Compaction* c = level + 1 < v->NumLevels()
-                          ? versions_->CompactRange(level, &f->smallest, &f->largest)
-                          : versions_->RewriteFileCompaction(level, f);
+      // L0 files overlap and are ordered by age, so they move down; a table
+      // of a sorted level is rewritten in place (only it is read and written).
+      Compaction* c = level == 0 ? versions_->CompactRange(0, &f->smallest, &f->largest)
+                                 : versions_->RewriteFileCompaction(level, f);
       if (c != nullptr) return c;
     }
   }
@@ -72,22 +72,32 @@ Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {
       }
       gc_files.insert(n);
     }
-  } else if (s.ok()) {
-    BlobGcThresholds t = BlobGcThresholdsFrom(options_);
-    if (opts.age_cutoff >= 0) t.age_cutoff = opts.age_cutoff;
-    if (opts.garbage_threshold >= 0) t.garbage_threshold = opts.garbage_threshold;
-    gc_files = PickBlobGcCandidates(versions_->current()->blob_files(), t).eligible;
   }
+  const bool by_policy = opts.blob_files.empty();
+  BlobGcThresholds t = BlobGcThresholdsFrom(options_);
+  if (opts.age_cutoff >= 0) t.age_cutoff = opts.age_cutoff;
+  if (opts.garbage_threshold >= 0) t.garbage_threshold = opts.garbage_threshold;
+  if (s.ok() && by_policy) gc_files = PickBlobGcCandidates(versions_->current()->blob_files(), t).eligible;
   if (s.ok()) gc_stats_.runs++;
+  // Each pass empties at least one file with garbage and new files have none,
+  // so passes end; the bound only guards against a policy bug.
+  constexpr int kMaxPasses = 64;
+  int passes = 0;
   while (s.ok() && !gc_files.empty() && !shutting_down_.load()) {
     bool found = false;
     Compaction* c = PickBlobGcCompaction(gc_files, &found);
     if (c == nullptr) {
-      // Either nothing pins the files any more (done: dead files were dropped
-      // by the edits), or a flush holds an input: wait for it.
-      if (!found) break;
-      bg_done_cv_.wait(lock);
-      s = bg_error_;
+      if (found) {
+        // A flush holds an input: wait for it.
+        bg_done_cv_.wait(lock);
+        s = bg_error_;
+        continue;
+      }
+      // Nothing pins these files any more: the edits dropped them as dead.
+      // With fewer files, the age cutoff may now reach older files that hold
+      // garbage: go on with those.
+      if (!by_policy || ++passes >= kMaxPasses) break;
+      gc_files = PickBlobGcCandidates(versions_->current()->blob_files(), t).eligible;
       continue;
     }
     // A failed job took its outputs away and left the version as it was; only

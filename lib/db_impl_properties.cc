@@ -5,19 +5,11 @@
 
 #include "lib/db_impl.h"
 #include "lib/db_options.h"
+#include "lib/util/human_format.h"
 #include "lib/version_set.h"
 
 namespace lode {
 namespace {
-
-std::string HumanBytes(uint64_t n) {
-  char buf[32];
-  if (n >= (1ull << 30)) snprintf(buf, sizeof(buf), "%.2f GiB", n / 1073741824.0);
-  else if (n >= (1ull << 20)) snprintf(buf, sizeof(buf), "%.2f MiB", n / 1048576.0);
-  else if (n >= (1ull << 10)) snprintf(buf, sizeof(buf), "%.2f KiB", n / 1024.0);
-  else snprintf(buf, sizeof(buf), "%" PRIu64 " B", n);
-  return buf;
-}
 
 struct BlobTotals {
   uint64_t files = 0, file_bytes = 0, blob_bytes = 0, garbage_bytes = 0;

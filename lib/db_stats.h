@@ -38,7 +38,7 @@ struct DBStats {
 
 struct GcStats {
   uint64_t runs = 0;              // RunBlobGc calls
-  uint64_t relocations = 0;       // compactions that relocated at least one blob
+  uint64_t relocations = 0;       // other compactions that relocated at least one blob
   uint64_t bytes_relocated = 0;
   uint64_t blobs_relocated = 0;
   uint64_t files_dropped = 0;

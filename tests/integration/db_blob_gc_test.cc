@@ -305,5 +305,33 @@ TEST_F(BlobGcTest, GcSettingsChangeAtRuntime) {
   EXPECT_TRUE(db_->SetOptions({{"blob_gc_force_threshold", "-0.1"}}).IsInvalidArgument());
 }
 
+TEST_F(BlobGcTest, RunBlobGcFollowsTheAgeCutoffUntilNoEligibleFileIsLeft) {
+  Options o = GcOptions();
+  o.blob_gc_age_cutoff = 0.34;         // by age only:
+  o.blob_gc_garbage_threshold = 1.0;   // no file is garbage enough on its own
+  Open(o);
+  for (int file = 0; file < 3; file++) {
+    for (int i = 0; i < 30; i++) Put(NumberedKey(file * 100 + i), Value(i, 0));
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  for (int file = 0; file < 3; file++) {
+    for (int i = 0; i < 10; i++) Put(NumberedKey(file * 100 + i), Value(i, 1, 1500));
+  }
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->RunBlobGc(BlobGcOptions()).ok());
+  GcReport r = Report();
+  // Every old file had a third garbage; as files went, the cutoff reached
+  // the younger ones too.
+  EXPECT_EQ(0u, r.garbage_blob_bytes);
+  EXPECT_EQ(60u * 4000, r.bytes_relocated);
+  EXPECT_EQ(0u, r.reclaimable_bytes);
+  for (int file = 0; file < 3; file++) {
+    for (int i = 0; i < 30; i++) {
+      ASSERT_EQ(Value(i, i < 10 ? 1 : 0, i < 10 ? 1500 : 4000), Get(NumberedKey(file * 100 + i)));
+    }
+  }
+  ExpectVerified();
+}
+
 }  // namespace
 }  // namespace lode::test
