@@ -73,6 +73,13 @@ const BlobFileReader::Prefetched* BlobPrefetcher::Prepare(Stream* st, uint64_t b
   }
   windows_read_++;
   st->window = std::min(st->window * 2, kMaxWindow);
+  // Let the OS fetch the next window while the caller works on this one.
+  if (forward) {
+    st->reader->Prefetch(offset + n, st->window);
+  } else if (offset > 0) {
+    const uint64_t next = offset > st->window ? offset - st->window : 0;
+    st->reader->Prefetch(next, static_cast<size_t>(offset - next));
+  }
   if (begin >= w.offset && end - w.offset <= w.data.size()) return &w;
   return nullptr;
 }

@@ -8,7 +8,9 @@
 // it began, in reverse), it reads a whole window of the file in one I/O and
 // serves the following records from it; the window doubles from
 // kInitialWindow up to kMaxWindow while the pattern holds and falls back when
-// it breaks. Every record served from a window is checked exactly as a single
+// it breaks. After each window it hints the OS to fetch the next one
+// (RandomAccessFile::Prefetch), so disk reads overlap the caller's work.
+// Every record served from a window is checked exactly as a single
 // read would be (BlobFileReader::GetBlob: index, key, sizes, checksum).
 // Values the blob cache holds cost no readahead.
 //

@@ -146,5 +146,29 @@ TEST_F(BlobRecoveryTest, TruncatedBlobFileIsCorruptionNamingIt) {
   CheckModel();
 }
 
+// The size check at open covers tables too: a table cut short (or grown) is
+// named at open instead of failing some later read.
+TEST_F(BlobRecoveryTest, TableFileOfTheWrongSizeIsCorruptionNamingIt) {
+  Open(BlobOptions());
+  Random rnd(6);
+  Load("a", 10, &rnd);
+  FlushOrDie();
+  const auto tables = DbFiles(".sst");
+  ASSERT_EQ(1u, tables.size());
+  db_.reset();
+  const std::string path = dir_.path() + "/" + tables[0];
+  const std::string contents = ReadAll(path);
+  for (const std::string& damaged : {contents.substr(0, contents.size() - 10), contents + "xx"}) {
+    WriteAll(path, damaged);
+    std::unique_ptr<DB> db;
+    Status s = DB::Open(options_, dir_.path(), &db);
+    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+    EXPECT_NE(std::string::npos, s.ToString().find(tables[0])) << s.ToString();
+  }
+  WriteAll(path, contents);
+  Open(options_);
+  CheckModel();
+}
+
 }  // namespace
 }  // namespace lode::test
