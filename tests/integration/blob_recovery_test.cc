@@ -146,6 +146,45 @@ TEST_F(BlobRecoveryTest, TruncatedBlobFileIsCorruptionNamingIt) {
   CheckModel();
 }
 
+// A file that disappears while the DB is open (after the open-time check)
+// is damage: reads report Corruption naming it, never NotFound, which would
+// tell the user the key does not exist.
+TEST_F(BlobRecoveryTest, FileRemovedWhileOpenIsCorruptionNotNotFound) {
+  Open(BlobOptions());
+  Put("blob", std::string(5000, 'b'));
+  Put("inline", "i");
+  FlushOrDie();
+  Reopen();  // no reader is open yet
+  const auto blobs = DbFiles(".blob");
+  ASSERT_EQ(1u, blobs.size());
+  ASSERT_TRUE(Env::Default()->RemoveFile(dir_.path() + "/" + blobs[0]).ok());
+  std::string v;
+  Status s = db_->Get(ReadOptions(), "blob", &v);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find(blobs[0])) << s.ToString();
+  auto it = db_->NewIterator(ReadOptions());
+  it->Seek("blob");
+  ASSERT_TRUE(it->Valid());
+  EXPECT_TRUE(it->value().empty());
+  EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+  it.reset();
+  EXPECT_EQ("i", Get("inline"));  // the table is fine
+}
+
+TEST_F(BlobRecoveryTest, TableRemovedWhileOpenIsCorruptionNotNotFound) {
+  Open(BlobOptions());
+  Put("a", "1");
+  FlushOrDie();
+  Reopen();  // the table is not open yet
+  const auto tables = DbFiles(".sst");
+  ASSERT_EQ(1u, tables.size());
+  ASSERT_TRUE(Env::Default()->RemoveFile(dir_.path() + "/" + tables[0]).ok());
+  std::string v;
+  Status s = db_->Get(ReadOptions(), "a", &v);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find(tables[0])) << s.ToString();
+}
+
 // The size check at open covers tables too: a table cut short (or grown) is
 // named at open instead of failing some later read.
 TEST_F(BlobRecoveryTest, TableFileOfTheWrongSizeIsCorruptionNamingIt) {
