@@ -113,7 +113,7 @@ Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& inde
   return Status::OK();
 }
 
-Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, std::string* buf,
+Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch,
                                  Prefetched* out) const {
   const uint64_t records_begin = BlobLogHeader::kSize;
   const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
@@ -123,9 +123,8 @@ Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, std::string* buf,
   *out = Prefetched();
   out->file_number = file_number_;
   out->offset = offset;
-  if (buf->size() < n) buf->resize(n);
   Slice got;
-  Status s = file_->Read(offset, n, &got, buf->data());
+  Status s = file_->Read(offset, n, &got, scratch);
   if (!s.ok()) return s;
   out->data = got;  // maybe short if the file shrank: GetBlob then reads the file
   return Status::OK();

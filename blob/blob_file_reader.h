@@ -69,9 +69,9 @@ class BlobFileReader {
                       uint64_t* end) const;
 
   // Reads up to n bytes at offset, clipped to the record area, in one read
-  // into *buf (reused across calls) and describes them in *out. For
+  // into scratch (which must hold n bytes) and describes them in *out. For
   // readahead: the bytes are unchecked until GetBlob checks each record.
-  Status ReadAhead(uint64_t offset, size_t n, std::string* buf, Prefetched* out) const;
+  Status ReadAhead(uint64_t offset, size_t n, char* scratch, Prefetched* out) const;
 
   // As GetBlob but returns the stored bytes without decompressing them, for
   // relocation (BlobFileBuilder::AddRelocated). Their compression and

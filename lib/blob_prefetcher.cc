@@ -67,7 +67,12 @@ const BlobFileReader::Prefetched* BlobPrefetcher::Prepare(Stream* st, uint64_t b
   // Forward: the window starts at this record; reverse: it ends with it.
   const uint64_t offset = forward ? begin : (end > st->window ? end - st->window : 0);
   const size_t n = forward ? st->window : static_cast<size_t>(end - offset);
-  if (!st->reader->ReadAhead(offset, n, &st->buf, &st->window_bytes).ok()) {
+  if (st->buf_size < n) {
+    st->buf.reset();  // free before allocating: at most one window per stream
+    st->buf.reset(new char[n]);
+    st->buf_size = n;
+  }
+  if (!st->reader->ReadAhead(offset, n, st->buf.get(), &st->window_bytes).ok()) {
     st->window_bytes = BlobFileReader::Prefetched();
     return nullptr;  // the single read reports the error
   }

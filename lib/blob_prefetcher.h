@@ -61,7 +61,10 @@ class BlobPrefetcher {
     uint64_t last_begin = 0;  // extent of the last record resolved in the file
     uint64_t last_end = 0;
     size_t window = kInitialWindow;  // size of the next window to read
-    std::string buf;                 // the current window's bytes
+    // The current window's bytes; not zero-filled, and reallocated only to
+    // grow, so a scan touches each page of it once.
+    std::unique_ptr<char[]> buf;
+    size_t buf_size = 0;
     BlobFileReader::Prefetched window_bytes;  // describes buf; empty data: none
     uint64_t last_use = 0;
   };
