@@ -112,6 +112,28 @@ TEST_F(BlobOptionsTest, BlobCompressionChangeAppliesToLaterFlushes) {
   CheckModel();
 }
 
+// Settings given at a later Open apply to new flushes only: a DB reopened
+// with separation off (or another threshold) still reads its old blobs, and
+// its blob files stay live through compaction.
+TEST_F(BlobOptionsTest, ReopenWithSeparationOffStillReadsOldBlobs) {
+  Open(BlobOptions());
+  Random rnd(5);
+  PutBatch("a", 20, 3000, &rnd);
+  FlushOrDie();
+  const auto blobs = DbFiles(".blob");
+  ASSERT_EQ(1u, blobs.size());
+  Options o = BlobOptions();
+  o.enable_blob_files = false;
+  Open(o);
+  CheckModel();
+  PutBatch("b", 20, 3000, &rnd);
+  FlushOrDie();
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(blobs, DbFiles(".blob"));  // no new blob file, the old one kept
+  EXPECT_EQ(20u, BlobsWritten());
+  CheckModel();
+}
+
 TEST_F(BlobOptionsTest, BadValuesAreRejectedAndChangeNothing) {
   Open(BlobOptions());
   const std::string before = OptionsText();
