@@ -32,7 +32,11 @@ Status BlobFileCache::Get(uint64_t file_number, std::shared_ptr<BlobFileReader>*
     return Status::OK();
   }
   std::unique_ptr<BlobFileReader> r;
-  Status s = BlobFileReader::Open(env_, BlobFileName(dbname_, file_number), file_number, &r);
+  const std::string fname = BlobFileName(dbname_, file_number);
+  Status s = BlobFileReader::Open(env_, fname, file_number, &r);
+  // Readers are asked for blob files that indexes point at: a missing one is
+  // damage, and must not read as "key not found".
+  if (s.IsNotFound()) return Status::Corruption(fname, "referenced blob file is missing");
   if (!s.ok()) return s;
   auto* value = new ReaderPtr(std::move(r));
   *reader = *value;

@@ -29,8 +29,10 @@ class BlobFileCache {
   BlobFileCache& operator=(const BlobFileCache&) = delete;
 
   // Sets *reader to an open reader of blob file file_number, opening it (and
-  // checking header and footer) on a miss. On failure *reader is unchanged
-  // and nothing is cached, so a later call retries.
+  // checking header and footer) on a miss. A missing file is Corruption
+  // naming it (callers only ask for files that something references). On
+  // failure *reader is unchanged and nothing is cached, so a later call
+  // retries.
   Status Get(uint64_t file_number, std::shared_ptr<BlobFileReader>* reader);
 
   // Drops the cached reader of file_number, if any.

@@ -1,5 +1,6 @@
 #include "blob/blob_file_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -90,8 +91,8 @@ Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t fil
   return Status::OK();
 }
 
-Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
-                                  bool verify_checksum, std::string* buf, Slice* stored) const {
+Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& index,
+                                    uint64_t* begin, uint64_t* end) const {
   if (index.file_number != file_number_) {
     return Status::InvalidArgument(BaseName(file_name_),
                                    "blob index names file " + std::to_string(index.file_number));
@@ -107,16 +108,50 @@ Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
                           "blob index outside the record area (" + index.DebugString() +
                               ", file size " + std::to_string(file_size_) + ")");
   }
-  const uint64_t record_offset = index.offset - kRH - user_key.size();
-  const uint64_t n64 = kRH + user_key.size() + index.size;
+  *begin = index.offset - kRH - user_key.size();
+  *end = index.offset + index.size;
+  return Status::OK();
+}
+
+Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch,
+                                 Prefetched* out) const {
+  const uint64_t records_begin = BlobLogHeader::kSize;
+  const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
+  offset = std::max(offset, records_begin);
+  if (offset >= records_end) n = 0;
+  n = static_cast<size_t>(std::min<uint64_t>(n, records_end - std::min(offset, records_end)));
+  *out = Prefetched();
+  out->file_number = file_number_;
+  out->offset = offset;
+  Slice got;
+  Status s = file_->Read(offset, n, &got, scratch);
+  if (!s.ok()) return s;
+  out->data = got;  // maybe short if the file shrank: GetBlob then reads the file
+  return Status::OK();
+}
+
+Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
+                                  bool verify_checksum, const Prefetched* prefetched,
+                                  std::string* buf, Slice* stored) const {
+  constexpr uint64_t kRH = BlobLogRecordHeader::kSize;
+  uint64_t record_offset = 0, record_end = 0;
+  Status s = RecordExtent(user_key, index, &record_offset, &record_end);
+  if (!s.ok()) return s;
+  const uint64_t n64 = record_end - record_offset;
   if (n64 > std::numeric_limits<size_t>::max()) {
     return BlobCorruption(file_name_, record_offset, "blob too large for memory");
   }
   const auto n = static_cast<size_t>(n64);
-  buf->resize(n);
   Slice record;
-  Status s = ReadExactly(*file_, file_name_, record_offset, n, &record, buf->data(), "blob record");
-  if (!s.ok()) return s;
+  if (prefetched != nullptr && prefetched->file_number == file_number_ &&
+      record_offset >= prefetched->offset &&
+      record_end - prefetched->offset <= prefetched->data.size()) {
+    record = Slice(prefetched->data.data() + (record_offset - prefetched->offset), n);
+  } else {
+    buf->resize(n);
+    s = ReadExactly(*file_, file_name_, record_offset, n, &record, buf->data(), "blob record");
+    if (!s.ok()) return s;
+  }
 
   BlobLogRecordHeader rh;
   s = Annotate(rh.DecodeFrom(record), file_name_, record_offset);
@@ -138,10 +173,15 @@ Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
 
 Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                                std::string* value) const {
+  return GetBlob(ro, user_key, index, value, nullptr);
+}
+
+Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                               std::string* value, const Prefetched* prefetched) const {
   if (index.compression == Compression::kNone) {
     // Read straight into *value, then drop the header and key in front.
     Slice stored;
-    Status s = ReadRecord(user_key, index, ro.verify_checksums, value, &stored);
+    Status s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, value, &stored);
     if (!s.ok()) {
       value->clear();  // it holds unverified file bytes
       return s;
@@ -149,7 +189,7 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
     if (stored.data() >= value->data() && stored.data() < value->data() + value->size()) {
       value->erase(0, static_cast<size_t>(stored.data() - value->data()));
     } else {
-      value->assign(stored.data(), stored.size());  // the file served its own memory
+      value->assign(stored.data(), stored.size());  // prefetched or the file's own memory
     }
     return Status::OK();
   }
@@ -160,7 +200,7 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
   }
   std::string buf;
   Slice stored;
-  Status s = ReadRecord(user_key, index, ro.verify_checksums, &buf, &stored);
+  Status s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, &buf, &stored);
   if (!s.ok()) return s;
   value->resize(static_cast<size_t>(index.uncompressed_size));
   s = LZ4Uncompress(stored, value->size(), value->data(),
@@ -172,7 +212,7 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
 Status BlobFileReader::ReadStored(const Slice& user_key, const BlobIndex& index,
                                   std::string* stored) const {
   Slice bytes;
-  Status s = ReadRecord(user_key, index, /*verify_checksum=*/true, stored, &bytes);
+  Status s = ReadRecord(user_key, index, /*verify_checksum=*/true, nullptr, stored, &bytes);
   if (!s.ok()) {
     stored->clear();
     return s;

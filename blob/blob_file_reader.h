@@ -2,7 +2,9 @@
 //
 // Open checks the header and the footer, so an unfinished or damaged file is
 // refused up front. Each GetBlob is one positioned read of the record (header,
-// key, stored value), checked against the index and the caller's key.
+// key, stored value), checked against the index and the caller's key; a
+// caller that scans may read many records at once (ReadAhead) and hand the
+// bytes back to GetBlob, which checks them the same way.
 //
 // Thread-safe: after Open, any number of threads may call the const methods
 // concurrently (RandomAccessFile reads are). Readers are shared through
@@ -25,6 +27,15 @@ namespace lode {
 
 class BlobFileReader {
  public:
+  // Bytes of file file_number that a caller read ahead (ReadAhead): data
+  // holds the file's bytes [offset, offset + data.size()). The caller owns
+  // the memory.
+  struct Prefetched {
+    uint64_t file_number = 0;
+    uint64_t offset = 0;
+    Slice data;
+  };
+
   // Opens file_name and checks its header (including that it names
   // file_number) and footer. A file without a valid footer is Corruption
   // naming the file. On failure *reader is unchanged.
@@ -43,6 +54,24 @@ class BlobFileReader {
   // ro.fill_cache is for BlobSource; this class caches nothing.
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value) const;
+  // The same, but the record's bytes are taken from *prefetched, without
+  // I/O, when it is of this file and holds the whole record; otherwise the
+  // file is read. Every check above applies either way. prefetched may be
+  // null.
+  Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                 std::string* value, const Prefetched* prefetched) const;
+
+  // Sets [*begin, *end) to the file range of the record `index` locates for
+  // user_key (record header, key, stored value). Corruption naming the file
+  // if that range cannot lie inside the record area, as GetBlob would
+  // report.
+  Status RecordExtent(const Slice& user_key, const BlobIndex& index, uint64_t* begin,
+                      uint64_t* end) const;
+
+  // Reads up to n bytes at offset, clipped to the record area, in one read
+  // into scratch (which must hold n bytes) and describes them in *out. For
+  // readahead: the bytes are unchecked until GetBlob checks each record.
+  Status ReadAhead(uint64_t offset, size_t n, char* scratch, Prefetched* out) const;
 
   // As GetBlob but returns the stored bytes without decompressing them, for
   // relocation (BlobFileBuilder::AddRelocated). Their compression and
@@ -66,10 +95,11 @@ class BlobFileReader {
   BlobFileReader(std::unique_ptr<RandomAccessFile> file, std::string file_name,
                  uint64_t file_number, uint64_t file_size);
 
-  // Reads and checks the record of index into *buf; *stored points at its
-  // value bytes (inside *buf or the file's own memory).
+  // Reads and checks the record of index into *buf, or takes it from
+  // *prefetched when that holds it; *stored points at its value bytes
+  // (inside *buf, *prefetched or the file's own memory).
   Status ReadRecord(const Slice& user_key, const BlobIndex& index, bool verify_checksum,
-                    std::string* buf, Slice* stored) const;
+                    const Prefetched* prefetched, std::string* buf, Slice* stored) const;
 
   std::unique_ptr<RandomAccessFile> file_;
   const std::string file_name_;

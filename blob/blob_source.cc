@@ -32,15 +32,37 @@ Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key,
   return GetBlob(ro, user_key, index, value);
 }
 
+namespace {
+
+// File numbers are never reused and blob files never change, so number and
+// offset name one value forever.
+Slice CacheKey(uint64_t cache_id, const BlobIndex& index, char (&buf)[24]) {
+  EncodeFixed64(buf, cache_id);
+  EncodeFixed64(buf + 8, index.file_number);
+  EncodeFixed64(buf + 16, index.offset);
+  return Slice(buf, sizeof(buf));
+}
+
+}  // namespace
+
+bool BlobSource::IsCached(const BlobIndex& index) const {
+  if (blob_cache_ == nullptr) return false;
+  char key_buf[24];
+  Cache::Handle* h = blob_cache_->Lookup(CacheKey(cache_id_, index, key_buf));
+  if (h == nullptr) return false;
+  blob_cache_->Release(h);
+  return true;
+}
+
 Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                            std::string* value) {
-  // File numbers are never reused and blob files never change, so number and
-  // offset name one value forever.
+  return GetBlob(ro, user_key, index, value, nullptr);
+}
+
+Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                           std::string* value, const BlobFileReader::Prefetched* prefetched) {
   char key_buf[24];
-  EncodeFixed64(key_buf, cache_id_);
-  EncodeFixed64(key_buf + 8, index.file_number);
-  EncodeFixed64(key_buf + 16, index.offset);
-  const Slice cache_key(key_buf, sizeof(key_buf));
+  const Slice cache_key = CacheKey(cache_id_, index, key_buf);
   if (blob_cache_ != nullptr) {
     if (Cache::Handle* h = blob_cache_->Lookup(cache_key)) {
       const auto* cached = static_cast<const CachedBlob*>(blob_cache_->Value(h));
@@ -59,7 +81,7 @@ Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const B
   std::shared_ptr<BlobFileReader> reader;
   Status s = file_cache_->Get(index.file_number, &reader);
   if (!s.ok()) return s;
-  s = reader->GetBlob(ro, user_key, index, value);
+  s = reader->GetBlob(ro, user_key, index, value, prefetched);
   if (!s.ok()) return s;
   file_reads_.fetch_add(1, std::memory_order_relaxed);
   const size_t charge = value->size() + user_key.size() + sizeof(CachedBlob);

@@ -38,6 +38,15 @@ class BlobSource {
   // The same with a decoded index.
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value);
+  // The same; on a cache miss the record comes from *prefetched (bytes of
+  // the blob file a scan read ahead) when it holds it, checked as a file
+  // read is (BlobFileReader::GetBlob). prefetched may be null.
+  Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                 std::string* value, const BlobFileReader::Prefetched* prefetched);
+
+  // True if the blob cache holds the value `index` locates, so GetBlob
+  // would do no I/O for it (a readahead decision; the answer may be stale).
+  bool IsCached(const BlobIndex& index) const;
 
   BlobFileCache* file_cache() const { return file_cache_; }
   // Values served from the blob cache / read from files, since construction.

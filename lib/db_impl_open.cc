@@ -1,5 +1,6 @@
 // DBImpl: opening, recovery from the manifest and the WALs, DestroyDB.
 #include <algorithm>
+#include <map>
 
 #include "lib/db_impl.h"
 #include "lib/filename.h"
@@ -127,27 +128,55 @@ Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit,
   return s;
 }
 
-// Every table and blob file the manifest names must be there.
+// Every table and blob file the manifest names must be there, whole: a file
+// shorter or longer than the manifest recorded is Corruption naming it, at
+// open rather than at some later read.
 Status DBImpl::CheckLiveFilesExist() {
-  std::set<uint64_t> tables, blobs;
-  versions_->AddLiveFiles(&tables, &blobs);
+  std::map<uint64_t, uint64_t> tables, blobs;  // number -> size the manifest recorded
+  const Version* v = versions_->current();
+  for (int level = 0; level < v->NumLevels(); level++) {
+    for (const FileMetaData* f : v->files(level)) tables[f->number] = f->file_size;
+  }
+  for (const auto& [number, state] : v->blob_files()) blobs[number] = state.meta->file_size;
   std::vector<std::string> children;
   Status s = env_->GetChildren(dbname_, &children);
   if (!s.ok()) return s;
+  auto check_size = [this](const std::string& fname, uint64_t expected) {
+    uint64_t actual = 0;
+    Status st = env_->GetFileSize(fname, &actual);
+    if (!st.ok()) return st;
+    if (expected != 0 && actual != expected) {
+      return Status::Corruption(fname, "has " + std::to_string(actual) +
+                                           " bytes but the manifest recorded " +
+                                           std::to_string(expected) +
+                                           (actual < expected ? " (truncated)" : ""));
+    }
+    return Status::OK();
+  };
   for (const std::string& name : children) {
     uint64_t number;
     FileType type;
     if (!ParseFileName(name, &number, &type)) continue;
-    if (type == FileType::kTableFile) tables.erase(number);
-    if (type == FileType::kBlobFile) blobs.erase(number);
+    if (type == FileType::kTableFile) {
+      auto it = tables.find(number);
+      if (it == tables.end()) continue;
+      s = check_size(TableFileName(dbname_, number), it->second);
+      tables.erase(it);
+    } else if (type == FileType::kBlobFile) {
+      auto it = blobs.find(number);
+      if (it == blobs.end()) continue;
+      s = check_size(BlobFileName(dbname_, number), it->second);
+      blobs.erase(it);
+    }
+    if (!s.ok()) return s;
   }
   if (!tables.empty()) {
-    return Status::Corruption(TableFileName(dbname_, *tables.begin()),
+    return Status::Corruption(TableFileName(dbname_, tables.begin()->first),
                               "referenced by the manifest but missing (" +
                                   std::to_string(tables.size()) + " table file(s) missing)");
   }
   if (!blobs.empty()) {
-    return Status::Corruption(BlobFileName(dbname_, *blobs.begin()),
+    return Status::Corruption(BlobFileName(dbname_, blobs.begin()->first),
                               "referenced by the manifest but missing (" +
                                   std::to_string(blobs.size()) + " blob file(s) missing)");
   }

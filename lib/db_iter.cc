@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "blob/blob_source.h"
+#include "lib/blob_prefetcher.h"
 
 namespace lode {
 namespace {
@@ -15,8 +15,9 @@ class DBIter final : public Iterator {
  public:
   DBIter(const Comparator* cmp, Iterator* iter, SequenceNumber s, BlobSource* blobs,
          const ReadOptions& ro)
-      : cmp_(cmp), iter_(iter), sequence_(s), blobs_(blobs), read_options_(ro) {
+      : cmp_(cmp), iter_(iter), sequence_(s), read_options_(ro) {
     read_options_.snapshot = nullptr;  // the sequence is already fixed
+    if (blobs != nullptr) prefetcher_ = std::make_unique<BlobPrefetcher>(blobs);
   }
 
   bool Valid() const override { return valid_; }
@@ -31,9 +32,9 @@ class DBIter final : public Iterator {
     Slice raw = direction_ == kForward ? iter_->value() : Slice(saved_value_);
     if (type_ != kTypeBlobIndex) return raw;
     if (!blob_resolved_) {
-      Status s = blobs_ == nullptr
+      Status s = prefetcher_ == nullptr
                      ? Status::Corruption("blob index met but no blob source is attached")
-                     : blobs_->GetBlob(read_options_, key(), raw, &blob_value_);
+                     : prefetcher_->GetBlob(read_options_, key(), raw, &blob_value_);
       if (!s.ok()) {
         if (status_.ok()) status_ = s;
         blob_value_.clear();
@@ -76,8 +77,9 @@ class DBIter final : public Iterator {
   const Comparator* const cmp_;
   std::unique_ptr<Iterator> iter_;
   const SequenceNumber sequence_;
-  BlobSource* const blobs_;
   ReadOptions read_options_;
+  // Resolves blob indexes, reading ahead in scans; null without a source.
+  std::unique_ptr<BlobPrefetcher> prefetcher_;
 
   mutable Status status_;
   std::string saved_key_;    // reverse: current user key; forward: key to skip

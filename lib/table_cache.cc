@@ -39,6 +39,11 @@ Status TableCache::FindTable(uint64_t file_number, uint64_t file_size, Cache::Ha
   const std::string fname = TableFileName(dbname_, file_number);
   std::unique_ptr<RandomAccessFile> file;
   Status s = env_->NewRandomAccessFile(fname, &file);
+  // Only live tables are looked up here: a missing one is damage to the DB,
+  // and must not read as "key not found".
+  if (s.IsNotFound()) {
+    return Status::Corruption(fname, "live table file is missing");
+  }
   if (!s.ok()) return s;
   TableReaderOptions topts;
   topts.icmp = icmp_;

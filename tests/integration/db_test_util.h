@@ -4,14 +4,61 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lode/db.h"
 #include "tests/util/test_util.h"
 
 namespace lode::test {
+
+// Counts positioned reads, in total and of files whose name ends in
+// `suffix` (e.g. ".blob"), so a test can see how much I/O a read path does.
+class ReadCountingEnv : public EnvWrapper {
+ public:
+  ReadCountingEnv(Env* target, std::string suffix) : EnvWrapper(target), suffix_(std::move(suffix)) {}
+
+  std::atomic<uint64_t> reads{0};           // every RandomAccessFile::Read
+  std::atomic<uint64_t> matching_reads{0};  // those of files ending in suffix
+  std::atomic<uint64_t> matching_bytes{0};  // bytes those returned
+
+  Status NewRandomAccessFile(const std::string& f, std::unique_ptr<RandomAccessFile>* r) override {
+    std::unique_ptr<RandomAccessFile> base;
+    Status s = target()->NewRandomAccessFile(f, &base);
+    if (!s.ok()) return s;
+    const bool match = f.size() >= suffix_.size() &&
+                       f.compare(f.size() - suffix_.size(), suffix_.size(), suffix_) == 0;
+    *r = std::make_unique<File>(std::move(base), this, match);
+    return s;
+  }
+
+ private:
+  class File final : public RandomAccessFile {
+   public:
+    File(std::unique_ptr<RandomAccessFile> base, ReadCountingEnv* env, bool match)
+        : base_(std::move(base)), env_(env), match_(match) {}
+    Status Read(uint64_t offset, size_t n, Slice* result, char* scratch) const override {
+      Status s = base_->Read(offset, n, result, scratch);
+      env_->reads++;
+      if (match_) {
+        env_->matching_reads++;
+        env_->matching_bytes += result->size();
+      }
+      return s;
+    }
+    void Prefetch(uint64_t offset, size_t n) const override { base_->Prefetch(offset, n); }
+
+   private:
+    std::unique_ptr<RandomAccessFile> base_;
+    ReadCountingEnv* env_;
+    bool match_;
+  };
+  const std::string suffix_;
+};
 
 // Options small enough that a test exercises flushes, several files and
 // levels with little data.
@@ -77,6 +124,21 @@ class DBTest : public ::testing::Test {
     std::string v;
     EXPECT_TRUE(db_->GetProperty(name, &v)) << name;
     return std::stoull(v);
+  }
+
+  // Names (not paths) of the files in the DB directory ending in suffix
+  // (".blob", ".sst"), sorted.
+  std::vector<std::string> DbFiles(const std::string& suffix) {
+    std::vector<std::string> children, r;
+    EXPECT_TRUE(Env::Default()->GetChildren(dir_.path(), &children).ok());
+    for (const auto& c : children) {
+      if (c.size() >= suffix.size() &&
+          c.compare(c.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        r.push_back(c);
+      }
+    }
+    std::sort(r.begin(), r.end());
+    return r;
   }
 
   TempDir dir_;
