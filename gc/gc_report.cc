@@ -52,20 +52,6 @@ std::string Format(const char* fmt, ...) {
   return buf;
 }
 
-// "L0:1 L3:2", or "-" when no live table references the file.
-std::string TablesByLevel(const std::vector<int>& per_level) {
-  std::string s;
-  for (size_t level = 0; level < per_level.size(); level++) {
-    if (per_level[level] == 0) continue;
-    if (!s.empty()) s += ' ';
-    s += 'L';
-    s += std::to_string(level);
-    s += ':';
-    s += std::to_string(per_level[level]);
-  }
-  return s.empty() ? "-" : s;
-}
-
 // A ten-cell bar of the garbage ratio, for scanning the table by eye.
 std::string RatioBar(double ratio) {
   const double r = std::clamp(ratio, 0.0, 1.0);
@@ -78,6 +64,19 @@ std::string RatioBar(double ratio) {
 }
 
 }  // namespace
+
+std::string GcReportBlobFile::TablesByLevel() const {
+  std::string s;
+  for (size_t level = 0; level < referencing_tables_per_level.size(); level++) {
+    if (referencing_tables_per_level[level] == 0) continue;
+    if (!s.empty()) s += ' ';
+    s += 'L';
+    s += std::to_string(level);
+    s += ':';
+    s += std::to_string(referencing_tables_per_level[level]);
+  }
+  return s;
+}
 
 std::string GcReport::ToText() const {
   std::string out = "Blob GC report\n";
@@ -116,7 +115,7 @@ std::string GcReport::ToText() const {
     out += Format("  %06" PRIu64 "   %10s %9" PRIu64 " %8s %-12s %-8s %s\n", f->number,
                   HumanBytes(f->file_size).c_str(), f->blob_count,
                   HumanPercent(f->garbage_ratio).c_str(), RatioBar(f->garbage_ratio).c_str(),
-                  f->eligible ? "*" : "", TablesByLevel(f->referencing_tables_per_level).c_str());
+                  f->eligible ? "*" : "", f->TablesByLevel().empty() ? "-" : f->TablesByLevel().c_str());
   }
   out += "  (* eligible: GC would relocate this file at the current thresholds)\n";
   return out;

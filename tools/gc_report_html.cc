@@ -66,19 +66,6 @@ std::string Fmt(const char* fmt, double v) {
 // Percentage for a CSS width, with enough digits for sub-pixel accuracy.
 std::string Width(double fraction) { return Fmt("%.3f%%", std::clamp(fraction, 0.0, 1.0) * 100); }
 
-std::string TablesByLevel(const std::vector<int>& per_level) {
-  std::string s;
-  for (size_t level = 0; level < per_level.size(); level++) {
-    if (per_level[level] == 0) continue;
-    if (!s.empty()) s += ' ';
-    s += 'L';
-    s += std::to_string(level);
-    s += ':';
-    s += std::to_string(per_level[level]);
-  }
-  return s.empty() ? "no tables" : s;
-}
-
 std::string Card(const std::string& label, const std::string& value, const std::string& note,
                  bool bad = false) {
   return std::string("<div class=\"card\"><div class=\"label\">") + label +
@@ -216,7 +203,7 @@ std::string RenderGcReportHtml(const GcReport& r, const std::string& db_name) {
       h += std::string("<div class=\"info\">") + HumanBytes(f->file_size) + " &middot; <b" +
            (high ? " class=\"high\"" : "") + ">" + HumanPercent(f->garbage_ratio) +
            "</b> garbage &middot; " + std::to_string(f->blob_count) + " blobs &middot; " +
-           TablesByLevel(f->referencing_tables_per_level) + "</div>";
+           (f->TablesByLevel().empty() ? std::string("no tables") : f->TablesByLevel()) + "</div>";
       h += "</div>\n";
     }
     h += "</div>\n";

@@ -23,6 +23,10 @@ struct GcReportBlobFile {
   bool eligible = false;       // relocation would pick it at the current thresholds
   // Number of live tables referencing the file, per level (index = level).
   std::vector<int> referencing_tables_per_level;
+
+  // "L0:1 L3:2": the non-zero entries of referencing_tables_per_level; ""
+  // when no live table references the file.
+  std::string TablesByLevel() const;
 };
 
 struct GcReport {
