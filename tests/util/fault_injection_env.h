@@ -30,6 +30,12 @@ class FaultInjectionEnv final : public EnvWrapper {
   void ResetCounts();
   // Matching calls that were failed so far.
   uint64_t Injected() const { return injected_.load(); }
+  void ResetInjected() { injected_.store(0); }
+  // True while a rule is waiting to fire (or is sticky).
+  bool Armed() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return armed_;
+  }
 
   // Checks a call; IOError if a rule says it fails. Used by the file wrappers.
   Status Check(Op op, const std::string& fname);
