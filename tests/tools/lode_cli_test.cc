@@ -12,6 +12,7 @@
 #include "lib/dbformat.h"
 #include "lib/util/comparator.h"
 #include "lib/util/random.h"
+#include "lode/db.h"
 #include "lode/env.h"
 #include "table/table_builder.h"
 #include "tests/tools/mini_json.h"
@@ -364,6 +365,94 @@ TEST_F(LodeCliTest, DumpSstRejectsACorruptFileInOneLine) {
   r = Lode({"dump-blob", dir_.File("000002.blob")});
   EXPECT_EQ(r.exit_code, 1);
   ExpectOneLineError(r, "dump-blob");
+}
+
+}  // namespace
+}  // namespace lode
+
+namespace lode {
+namespace {
+
+class LodeCliDbTest : public LodeCliTest {
+ protected:
+  // A DB with garbage: blobs overwritten and compacted so the old ones count.
+  void PrepareDbWithGarbage() {
+    Options o;
+    o.min_blob_size = 1024;
+    o.blob_compression = Compression::kNone;
+    std::unique_ptr<DB> db;
+    ASSERT_TRUE(DB::Open(o, Db(), &db).ok());
+    for (int round = 0; round < 2; round++) {
+      // The second round overwrites half: the first file keeps live blobs.
+      for (int i = 0; i < (round == 0 ? 60 : 30); i++) {
+        ASSERT_TRUE(db->Put(WriteOptions(), "k" + std::to_string(i),
+                            std::string(4000 + round, static_cast<char>('a' + round)))
+                        .ok());
+      }
+      ASSERT_TRUE(db->Flush().ok());
+    }
+    ASSERT_TRUE(db->CompactRange(nullptr, nullptr).ok());
+  }
+  GcReport ReportInProcess() {
+    std::unique_ptr<DB> db;
+    GcReport r;
+    EXPECT_TRUE(DB::Open(Options(), Db(), &db).ok());
+    if (db != nullptr) {
+      EXPECT_TRUE(db->GetGcReport(&r).ok());
+    }
+    return r;
+  }
+};
+
+TEST_F(LodeCliDbTest, LockedDbIsAOneLineErrorAndNonZeroExit) {
+  std::unique_ptr<DB> db;
+  ASSERT_TRUE(DB::Open(Options(), Db(), &db).ok());
+  for (const char* cmd : {"get", "stats", "gc"}) {
+    std::vector<std::string> args = {cmd, Db()};
+    if (std::string(cmd) == "get") args.push_back("k");
+    CliRun r = Lode(args);
+    EXPECT_EQ(r.exit_code, 1) << cmd;
+    ExpectOneLineError(r, cmd);
+    EXPECT_NE(r.err.find("LOCK"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(LodeCliDbTest, JsonReportNumbersMatchGetGcReport) {
+  PrepareDbWithGarbage();
+  const GcReport expected = ReportInProcess();
+  ASSERT_GT(expected.garbage_blob_bytes, 0u);
+  CliRun r = Lode({"gc-report", Db(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::JsonValue v;
+  std::string error;
+  ASSERT_TRUE(test::JsonParser::Parse(r.out, &v, &error)) << error;
+  EXPECT_EQ(expected.num_blob_files, v["totals"]["num_blob_files"].uint());
+  EXPECT_EQ(expected.live_blob_bytes, v["totals"]["live_blob_bytes"].uint());
+  EXPECT_EQ(expected.garbage_blob_bytes, v["totals"]["garbage_blob_bytes"].uint());
+  ASSERT_EQ(expected.files.size(), v["files"].array.size());
+  for (size_t i = 0; i < expected.files.size(); i++) {
+    EXPECT_EQ(expected.files[i].number, v["files"].array[i]["number"].uint());
+    EXPECT_EQ(expected.files[i].garbage_bytes, v["files"].array[i]["garbage_bytes"].uint());
+  }
+}
+
+TEST_F(LodeCliDbTest, GcReducesGarbageOfAPreparedDb) {
+  PrepareDbWithGarbage();
+  const GcReport before = ReportInProcess();
+  ASSERT_GT(before.garbage_blob_bytes, 0u);
+  CliRun r = Lode({"gc", Db()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const GcReport after = ReportInProcess();
+  EXPECT_EQ(0u, after.garbage_blob_bytes);
+  EXPECT_LT(after.blob_file_bytes, before.blob_file_bytes);
+  EXPECT_EQ(before.live_blob_bytes, after.live_blob_bytes);
+}
+
+TEST_F(LodeCliDbTest, DemoRunsToCompletion) {
+  CliRun r = Lode({"demo", dir_.File("demo"), "--objects", "300"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("byte-exact"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Done in"), std::string::npos) << r.out;
 }
 
 }  // namespace
