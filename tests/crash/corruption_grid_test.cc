@@ -387,7 +387,7 @@ TEST_F(CorruptionGridTest, DamagedTableIsReported) {
     const auto regions = TableRegions(contents);
     ASSERT_EQ(4u, regions.size()) << t << ": data, filter, index and footer expected";
     const uint64_t size = contents.size();
-    FlipsAndTruncations(t, regions, 10, {0, size / 2, size - Footer::kSize, size - 1}, seed++,
+    FlipsAndTruncations(t, regions, 8, {0, size / 2, size - Footer::kSize, size - 1}, seed++,
                         &st);
   }
   Print("table", st);
@@ -403,7 +403,7 @@ TEST_F(CorruptionGridTest, DamagedBlobFileIsReported) {
   uint64_t seed = 505;
   for (const std::string& b : picked) {
     const uint64_t size = Size(b);
-    FlipsAndTruncations(b, BlobRegions(size), 10, {0, 20, size / 2, size - 40, size - 1}, seed++,
+    FlipsAndTruncations(b, BlobRegions(size), 8, {0, 20, size / 2, size - 40, size - 1}, seed++,
                         &st);
   }
   Print("blob", st);
