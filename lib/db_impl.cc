@@ -207,7 +207,11 @@ Status DBImpl::MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force) 
       lock.lock();
       allow_delay = false;
       stats_.write_slowdowns++;
-    } else if (!force && mem_->ApproximateMemoryUsage() <= opts.write_buffer_size) {
+    } else if (!force && (mem_->ApproximateMemoryUsage() <= opts.write_buffer_size ||
+                          mem_->NumEntries() == 0)) {
+      // An empty memtable always takes the write: its arena's first block
+      // alone can exceed a small write_buffer_size, and switching it would
+      // only make another empty one, forever.
       return Status::OK();
     } else if (imm_ != nullptr || l0 >= opts.level0_stop_writes_trigger) {
       // Wait for the flush (or the L0 compaction) to catch up.
