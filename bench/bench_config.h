@@ -15,9 +15,9 @@ namespace lode::bench {
 struct BenchConfig {
   // The workload.
   std::string benchmarks = "fillrandom,readrandom";
-  int64_t num = 100000;       // keys in the key space; ops per write benchmark
-  int64_t reads = -1;         // ops per read benchmark; < 0: num
-  int value_size = 100;       // bytes, for value_size_dist=fixed
+  int64_t num = 100000;                   // keys in the key space; ops per write benchmark
+  int64_t reads = -1;                     // ops per read benchmark; < 0: num
+  int value_size = 100;                   // bytes, for value_size_dist=fixed
   std::string value_size_dist = "fixed";  // fixed | uniform:MIN:MAX | mix:SIZE@WEIGHT,...
   int key_size = 16;
   double compression_ratio = 0.5;
@@ -26,13 +26,13 @@ struct BenchConfig {
   uint64_t seed = 301;
   bool sync = false;
   bool disable_wal = false;
-  std::string db;             // empty: /tmp/lode_bench-<engine>
+  std::string db;  // empty: /tmp/lode_bench-<engine>
   bool use_existing_db = false;
   std::string engine = "lode";  // lode | rocksdb | rocksdb-blob
-  std::string json;           // JSON lines go here when not empty
-  bool verify = true;         // check every value read against its key
-  bool wait = true;           // wait for flushes/compactions after each benchmark
-  bool stats = false;         // print the engine's statistics at the end
+  std::string json;             // JSON lines go here when not empty
+  bool verify = true;           // check every value read against its key
+  bool wait = true;             // wait for flushes/compactions after each benchmark
+  bool stats = false;           // print the engine's statistics at the end
 
   // Engine options (lode names; the RocksDB adapter maps each to its own).
   // Defaults are lode::Options' own, set by BenchFlags.

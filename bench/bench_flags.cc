@@ -19,9 +19,7 @@ bool ParseCompressionName(const std::string& name, Compression* out) {
   return true;
 }
 
-const char* CompressionName(Compression c) {
-  return c == Compression::kLZ4 ? "lz4" : "none";
-}
+const char* CompressionName(Compression c) { return c == Compression::kLZ4 ? "lz4" : "none"; }
 
 namespace {
 
@@ -55,7 +53,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("use_existing_db", &c->use_existing_db,
          "open the DB as it is instead of destroying it first");
   f->Add("engine", &c->engine, "lode | rocksdb | rocksdb-blob");
-  f->Add("json", &c->json, "write one JSON object per benchmark (JSON lines) to this file (truncated first)");
+  f->Add("json", &c->json,
+         "write one JSON object per benchmark (JSON lines) to this file (truncated first)");
   f->Add("verify", &c->verify, "check every value read against the key it was read for");
   f->Add("wait", &c->wait,
          "after each benchmark, wait for flushes and compactions before measuring sizes");
@@ -74,8 +73,7 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "L0 files that trigger a compaction");
   f->Add("level0_slowdown_writes_trigger", &o->level0_slowdown_writes_trigger,
          "L0 files that slow writes down");
-  f->Add("level0_stop_writes_trigger", &o->level0_stop_writes_trigger,
-         "L0 files that stop writes");
+  f->Add("level0_stop_writes_trigger", &o->level0_stop_writes_trigger, "L0 files that stop writes");
   f->Add("target_file_size", &o->target_file_size, "target SSTable bytes");
   f->Add("target_file_size_base", &o->target_file_size, "same as --target_file_size");
   f->Add("max_bytes_for_level_base", &o->max_bytes_for_level_base, "L1 target bytes");
@@ -87,8 +85,7 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "lode: separate large values into blob files (rocksdb-blob always does)");
   f->Add("min_blob_size", &o->min_blob_size, "values of at least this many bytes go to blob files");
   f->Add("blob_file_size", &o->blob_file_size, "target blob file bytes");
-  AddCompressionFlag(f, "blob_compression", &o->blob_compression,
-                     "blob compression: none | lz4");
+  AddCompressionFlag(f, "blob_compression", &o->blob_compression, "blob compression: none | lz4");
   f->Add("blob_cache_size", &o->blob_cache_capacity, "blob cache bytes (0: none)");
   f->Add("enable_blob_gc", &o->enable_blob_gc, "relocate live blobs out of old/garbage blob files");
   f->Add("blob_gc_age_cutoff", &o->blob_gc_age_cutoff,

@@ -12,9 +12,9 @@ namespace lode::bench {
 
 namespace {
 
-constexpr const char* kBenchmarks[] = {"fillseq",     "fillrandom",       "overwrite",
-                                       "readrandom",  "readmissing",      "seekrandom",
-                                       "readwhilewriting", "deleterandom", "compact", "gc"};
+constexpr const char* kBenchmarks[] = {
+    "fillseq",    "fillrandom",       "overwrite",    "readrandom", "readmissing",
+    "seekrandom", "readwhilewriting", "deleterandom", "compact",    "gc"};
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -85,8 +85,8 @@ Status BenchmarkRunner::Validate() {
   Status s = KeyFormat::Check(config_.key_size, config_.num);
   if (!s.ok()) return s;
   if (config_.value_size < 0) return Status::InvalidArgument("--value_size must be >= 0");
-  s = ValueSizeDistribution::Parse(config_.value_size_dist,
-                                   static_cast<size_t>(config_.value_size), &sizes_);
+  s = ValueSizeDistribution::Parse(config_.value_size_dist, static_cast<size_t>(config_.value_size),
+                                   &sizes_);
   if (!s.ok()) return s;
   if (sizes_.MaxSize() + static_cast<size_t>(config_.key_size) >= (uint64_t{1} << 32)) {
     return Status::InvalidArgument("values must be smaller than 4 GiB");
@@ -154,8 +154,8 @@ void BenchmarkRunner::PrintHeader() {
   std::printf("lode_bench: engine %s, db %s\n", engine_->Name().c_str(), dir_.c_str());
   std::printf("Keys:       %d bytes each, %lld in the key space\n", config_.key_size,
               static_cast<long long>(config_.num));
-  std::printf("Values:     %s bytes (mean %.0f), compressible to %.2f\n",
-              sizes_.ToString().c_str(), sizes_.MeanSize(), config_.compression_ratio);
+  std::printf("Values:     %s bytes (mean %.0f), compressible to %.2f\n", sizes_.ToString().c_str(),
+              sizes_.MeanSize(), config_.compression_ratio);
   std::printf("Threads:    %d, seed %llu\n", config_.threads,
               static_cast<unsigned long long>(config_.seed));
   std::string settings;
@@ -262,8 +262,10 @@ void BenchmarkRunner::SeekRandom(ThreadState* t) {
                                    std::to_string(value.size()) + " bytes)"));
         return;
       }
-      if (n < config_.seek_nexts) it->Next();
-      else break;
+      if (n < config_.seek_nexts)
+        it->Next();
+      else
+        break;
     }
     t->hist.Add(NowNanos() - start);
     t->ops++;
@@ -295,8 +297,7 @@ void BenchmarkRunner::DeleteRandom(ThreadState* t) {
 
 void BenchmarkRunner::BackgroundWriter(ThreadState* t) {
   const auto num = static_cast<uint64_t>(config_.num);
-  while (!readers_done_.load(std::memory_order_relaxed) &&
-         !stop_.load(std::memory_order_relaxed)) {
+  while (!readers_done_.load(std::memory_order_relaxed) && !stop_.load(std::memory_order_relaxed)) {
     if (!DoPut(t, t->rng() % num)) return;
   }
 }
@@ -413,8 +414,8 @@ Status BenchmarkRunner::RunBenchmark(const std::string& name, int index) {
 
 Status BenchmarkRunner::Report(const Result& r) {
   const double secs = r.seconds > 0 ? r.seconds : 1e-9;
-  const uint64_t user_bytes = r.name == "readwhilewriting" ? r.bytes_read
-                                                           : r.bytes_written + r.bytes_read;
+  const uint64_t user_bytes =
+      r.name == "readwhilewriting" ? r.bytes_read : r.bytes_written + r.bytes_read;
   const double ops_per_sec = static_cast<double>(r.ops) / secs;
   const double mb_per_sec = Mib(user_bytes) / secs;
   const double micros_per_op = r.ops == 0 ? 0 : secs * 1e6 / static_cast<double>(r.ops);
@@ -450,9 +451,8 @@ Status BenchmarkRunner::Report(const Result& r) {
   std::printf("\n");
   if (!one_shot) {
     std::printf("%-16s   latency us: avg %.1f p50 %.1f p99 %.1f p99.9 %.1f max %.1f\n", "",
-                r.hist.Average() / 1e3, r.hist.Percentile(0.5) / 1e3,
-                r.hist.Percentile(0.99) / 1e3, r.hist.Percentile(0.999) / 1e3,
-                static_cast<double>(r.hist.max()) / 1e3);
+                r.hist.Average() / 1e3, r.hist.Percentile(0.5) / 1e3, r.hist.Percentile(0.99) / 1e3,
+                r.hist.Percentile(0.999) / 1e3, static_cast<double>(r.hist.max()) / 1e3);
   }
   std::printf("%-16s   device %.1f MB written", "", Mib(device));
   if (!std::isnan(write_amp)) std::printf(" (write-amp %.2f)", write_amp);

@@ -95,7 +95,7 @@ class BenchmarkRunner {
   ValueSizeDistribution sizes_;
   std::unique_ptr<LiveSet> live_;
   std::unique_ptr<BenchEngine> engine_;
-  std::unique_ptr<WritableFile> json_;  // --json, truncated at start
+  std::unique_ptr<WritableFile> json_;     // --json, truncated at start
   std::atomic<bool> stop_{false};          // a worker failed: everyone stops
   std::atomic<bool> readers_done_{false};  // readwhilewriting: the writer stops
 };

@@ -13,10 +13,20 @@ bool SplitSuffix(std::string* digits, uint64_t* multiplier) {
   *multiplier = 1;
   if (digits->empty()) return false;
   switch (digits->back()) {
-    case 'K': case 'k': *multiplier = uint64_t{1} << 10; break;
-    case 'M': case 'm': *multiplier = uint64_t{1} << 20; break;
-    case 'G': case 'g': *multiplier = uint64_t{1} << 30; break;
-    default: return true;
+    case 'K':
+    case 'k':
+      *multiplier = uint64_t{1} << 10;
+      break;
+    case 'M':
+    case 'm':
+      *multiplier = uint64_t{1} << 20;
+      break;
+    case 'G':
+    case 'g':
+      *multiplier = uint64_t{1} << 30;
+      break;
+    default:
+      return true;
   }
   digits->pop_back();
   return !digits->empty();
@@ -105,8 +115,7 @@ void FlagSet::Add(const std::string& name, std::string* var, const std::string& 
       [var] { return *var; }, help);
 }
 
-void FlagSet::AddCustom(const std::string& name,
-                        std::function<bool(const std::string&)> parse,
+void FlagSet::AddCustom(const std::string& name, std::function<bool(const std::string&)> parse,
                         std::function<std::string()> current, const std::string& help) {
   Flag f;
   f.name = name;

@@ -23,8 +23,9 @@ class FlagSet {
   // Any integer type; values out of the type's range are rejected. Accepts
   // K/M/G suffixes (powers of 1024), e.g. --write_buffer_size=64M.
   template <typename T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  void Add(const std::string& name, T* var, const std::string& help) {
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) void Add(const std::string& name,
+                                                                       T* var,
+                                                                       const std::string& help) {
     AddCustom(
         name,
         [var](const std::string& text) {
@@ -48,8 +49,7 @@ class FlagSet {
   void Add(const std::string& name, std::string* var, const std::string& help);
   // A flag with its own parser; parse returns false on a bad value.
   // current() gives the value shown as default in Usage().
-  void AddCustom(const std::string& name,
-                 std::function<bool(const std::string&)> parse,
+  void AddCustom(const std::string& name, std::function<bool(const std::string&)> parse,
                  std::function<std::string()> current, const std::string& help);
 
   // Parses argv[1..argc). Unknown flags, positional arguments and bad values

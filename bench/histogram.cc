@@ -68,9 +68,7 @@ void Histogram::Clear() {
   sum_ = 0;
 }
 
-double Histogram::Average() const {
-  return count_ == 0 ? 0 : sum_ / static_cast<double>(count_);
-}
+double Histogram::Average() const { return count_ == 0 ? 0 : sum_ / static_cast<double>(count_); }
 
 double Histogram::Percentile(double p) const {
   if (count_ == 0) return 0;
@@ -82,9 +80,8 @@ double Histogram::Percentile(double p) const {
     const double next = cumulative + static_cast<double>(buckets_[b]);
     if (next >= threshold) {
       const double left = b == 0 ? 0 : static_cast<double>(Limits()[b - 1]);
-      const double right = b + 1 == buckets_.size()
-                                ? static_cast<double>(max_)
-                                : static_cast<double>(Limits()[b]);
+      const double right =
+          b + 1 == buckets_.size() ? static_cast<double>(max_) : static_cast<double>(Limits()[b]);
       const double fraction = (threshold - cumulative) / static_cast<double>(buckets_[b]);
       double v = left + (right - left) * fraction;
       return std::clamp(v, static_cast<double>(min_), static_cast<double>(max_));
@@ -96,11 +93,9 @@ double Histogram::Percentile(double p) const {
 
 std::string Histogram::ToString() const {
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "count %llu avg %.2f p50 %.2f p99 %.2f p99.9 %.2f max %.2f (us)",
-                static_cast<unsigned long long>(count_), Average() / 1e3,
-                Percentile(0.5) / 1e3, Percentile(0.99) / 1e3, Percentile(0.999) / 1e3,
-                static_cast<double>(max_) / 1e3);
+  std::snprintf(buf, sizeof(buf), "count %llu avg %.2f p50 %.2f p99 %.2f p99.9 %.2f max %.2f (us)",
+                static_cast<unsigned long long>(count_), Average() / 1e3, Percentile(0.5) / 1e3,
+                Percentile(0.99) / 1e3, Percentile(0.999) / 1e3, static_cast<double>(max_) / 1e3);
   return buf;
 }
 

@@ -82,8 +82,9 @@ class LodeEngine : public BenchEngine {
   Status CompactAll() override { return db_->CompactRange(nullptr, nullptr); }
 
   Status RunGc(GcResult* result) override {
-    result->description = "DB::RunBlobGc(BlobGcOptions{}): relocate out of every eligible blob "
-                          "file at the configured thresholds, drop dead files";
+    result->description =
+        "DB::RunBlobGc(BlobGcOptions{}): relocate out of every eligible blob "
+        "file at the configured thresholds, drop dead files";
     Status s = db_->RunBlobGc(BlobGcOptions{});
     if (!s.ok()) return s;
     GcReport report;

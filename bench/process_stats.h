@@ -15,11 +15,11 @@
 namespace lode::bench {
 
 struct ProcessStats {
-  bool has_io = false;                  // /proc/self/io was readable
-  uint64_t write_bytes = 0;             // dirtied toward the device
-  uint64_t cancelled_write_bytes = 0;   // dirtied, then truncated/deleted before writeback
-  uint64_t read_bytes = 0;              // fetched from the device
-  uint64_t wchar = 0;                   // passed to write(2) and friends
+  bool has_io = false;                 // /proc/self/io was readable
+  uint64_t write_bytes = 0;            // dirtied toward the device
+  uint64_t cancelled_write_bytes = 0;  // dirtied, then truncated/deleted before writeback
+  uint64_t read_bytes = 0;             // fetched from the device
+  uint64_t wchar = 0;                  // passed to write(2) and friends
   double cpu_user_seconds = 0;
   double cpu_system_seconds = 0;
 

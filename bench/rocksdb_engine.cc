@@ -69,14 +69,13 @@ class RocksDbEngine : public BenchEngine {
     auto b = [](bool v) { return std::string(v ? "true" : "false"); };
     auto n = [](auto v) { return std::to_string(v); };
     auto c = [](rocksdb::CompressionType t) {
-      return std::string(t == rocksdb::kLZ4Compression ? "lz4"
+      return std::string(t == rocksdb::kLZ4Compression  ? "lz4"
                          : t == rocksdb::kNoCompression ? "none"
                                                         : "other");
     };
     std::vector<std::pair<std::string, std::string>> s = {
-        {"rocksdb_version", std::to_string(ROCKSDB_MAJOR) + "." +
-                                std::to_string(ROCKSDB_MINOR) + "." +
-                                std::to_string(ROCKSDB_PATCH)},
+        {"rocksdb_version", std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) +
+                                "." + std::to_string(ROCKSDB_PATCH)},
         {"write_buffer_size", n(o.write_buffer_size)},
         {"max_write_buffer_number", n(o.max_write_buffer_number)},
         {"wal", b(!config_.disable_wal)},
@@ -92,16 +91,16 @@ class RocksDbEngine : public BenchEngine {
         {"enable_blob_files", b(o.enable_blob_files)},
     };
     if (with_blob_) {
-      s.insert(s.end(), {
-                            {"min_blob_size", n(o.min_blob_size)},
-                            {"blob_file_size", n(o.blob_file_size)},
-                            {"blob_compression", c(o.blob_compression_type)},
-                            {"blob_cache_size", n(config_.options.blob_cache_capacity)},
-                            {"enable_blob_gc", b(o.enable_blob_garbage_collection)},
-                            {"blob_gc_age_cutoff", n(o.blob_garbage_collection_age_cutoff)},
-                            {"blob_gc_force_threshold",
-                             n(o.blob_garbage_collection_force_threshold)},
-                        });
+      s.insert(s.end(),
+               {
+                   {"min_blob_size", n(o.min_blob_size)},
+                   {"blob_file_size", n(o.blob_file_size)},
+                   {"blob_compression", c(o.blob_compression_type)},
+                   {"blob_cache_size", n(config_.options.blob_cache_capacity)},
+                   {"enable_blob_gc", b(o.enable_blob_garbage_collection)},
+                   {"blob_gc_age_cutoff", n(o.blob_garbage_collection_age_cutoff)},
+                   {"blob_gc_force_threshold", n(o.blob_garbage_collection_force_threshold)},
+               });
     }
     return s;
   }
@@ -122,9 +121,9 @@ class RocksDbEngine : public BenchEngine {
   // RocksDB 7.8 has no WaitForCompact: poll its counters until nothing is
   // pending or running (a benchmark driver may poll; the engines do not).
   Status WaitForBackgroundWork() override {
-    static const char* const kBusy[] = {
-        "rocksdb.mem-table-flush-pending", "rocksdb.num-running-flushes",
-        "rocksdb.compaction-pending", "rocksdb.num-running-compactions"};
+    static const char* const kBusy[] = {"rocksdb.mem-table-flush-pending",
+                                        "rocksdb.num-running-flushes", "rocksdb.compaction-pending",
+                                        "rocksdb.num-running-compactions"};
     while (true) {
       bool busy = false;
       for (const char* property : kBusy) {
@@ -178,8 +177,7 @@ class RocksDbEngine : public BenchEngine {
                           ",\"live_blob_file_bytes\":" + std::to_string(live) +
                           ",\"garbage_blob_bytes\":" + std::to_string(garbage) + "}";
     result->report_text = "blob files " + std::to_string(files) + ", bytes " +
-                          std::to_string(total) + ", garbage " + std::to_string(garbage) +
-                          "\n";
+                          std::to_string(total) + ", garbage " + std::to_string(garbage) + "\n";
     return Status::OK();
   }
 
@@ -219,9 +217,8 @@ rocksdb::Options MakeOptions(const BenchConfig& config, bool with_blob) {
 
   rocksdb::BlockBasedTableOptions table;
   table.block_size = lo.block_size;
-  table.block_cache = lo.block_cache_capacity > 0
-                          ? rocksdb::NewLRUCache(lo.block_cache_capacity)
-                          : nullptr;
+  table.block_cache =
+      lo.block_cache_capacity > 0 ? rocksdb::NewLRUCache(lo.block_cache_capacity) : nullptr;
   table.no_block_cache = lo.block_cache_capacity == 0;
   if (lo.bloom_bits_per_key > 0) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(lo.bloom_bits_per_key));

@@ -50,8 +50,7 @@ class ValueGenerator {
   static std::string MakePool(int permille);
   // The pool for a ratio (this generator's own, or one built on demand).
   const std::string& Pool(int permille) const;
-  static void EncodeHeader(uint64_t key, uint32_t size, uint32_t offset, int permille,
-                           char* out);
+  static void EncodeHeader(uint64_t key, uint32_t size, uint32_t offset, int permille, char* out);
 
   int permille_;
   std::string pool_;

@@ -61,8 +61,7 @@ Status ValueSizeDistribution::Parse(const std::string& spec, size_t fixed_size,
     d.min_ = *std::min_element(d.sizes_.begin(), d.sizes_.end());
     d.max_ = *std::max_element(d.sizes_.begin(), d.sizes_.end());
   } else {
-    return Status::InvalidArgument(bad + " (fixed | uniform:MIN:MAX | mix:SIZE@WEIGHT,...)",
-                                   spec);
+    return Status::InvalidArgument(bad + " (fixed | uniform:MIN:MAX | mix:SIZE@WEIGHT,...)", spec);
   }
   *out = std::move(d);
   return Status::OK();
@@ -76,8 +75,8 @@ size_t ValueSizeDistribution::Next(std::mt19937_64* rng) const {
       return min_ + static_cast<size_t>((*rng)() % (max_ - min_ + 1));
     case Kind::kMix: {
       uint64_t r = (*rng)() % cumulative_.back();
-      size_t i = static_cast<size_t>(
-          std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin());
+      size_t i = static_cast<size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), r) -
+                                     cumulative_.begin());
       return sizes_[i];
     }
   }

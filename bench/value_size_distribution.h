@@ -23,8 +23,7 @@ class ValueSizeDistribution {
  public:
   // Parses spec; fixed_size is the size for "fixed". InvalidArgument on a
   // malformed spec, a negative or zero-weight entry, or MIN > MAX.
-  static Status Parse(const std::string& spec, size_t fixed_size,
-                      ValueSizeDistribution* out);
+  static Status Parse(const std::string& spec, size_t fixed_size, ValueSizeDistribution* out);
 
   size_t Next(std::mt19937_64* rng) const;
   size_t MaxSize() const;
@@ -34,10 +33,10 @@ class ValueSizeDistribution {
  private:
   enum class Kind { kFixed, kUniform, kMix };
   Kind kind_ = Kind::kFixed;
-  size_t min_ = 0;  // fixed size, or uniform MIN
-  size_t max_ = 0;  // uniform MAX
-  std::vector<size_t> sizes_;        // mix
-  std::vector<uint64_t> cumulative_; // mix: running sum of weights
+  size_t min_ = 0;                    // fixed size, or uniform MIN
+  size_t max_ = 0;                    // uniform MAX
+  std::vector<size_t> sizes_;         // mix
+  std::vector<uint64_t> cumulative_;  // mix: running sum of weights
 };
 
 }  // namespace lode::bench

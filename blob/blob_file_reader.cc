@@ -91,8 +91,8 @@ Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t fil
   return Status::OK();
 }
 
-Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& index,
-                                    uint64_t* begin, uint64_t* end) const {
+Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& index, uint64_t* begin,
+                                    uint64_t* end) const {
   if (index.file_number != file_number_) {
     return Status::InvalidArgument(BaseName(file_name_),
                                    "blob index names file " + std::to_string(index.file_number));
@@ -113,8 +113,7 @@ Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& inde
   return Status::OK();
 }
 
-Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch,
-                                 Prefetched* out) const {
+Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch, Prefetched* out) const {
   const uint64_t records_begin = BlobLogHeader::kSize;
   const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
   offset = std::max(offset, records_begin);

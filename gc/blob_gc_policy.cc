@@ -20,8 +20,8 @@ double GarbageRatio(const BlobFileState& f) {
 BlobGcCandidates PickBlobGcCandidates(const std::map<uint64_t, BlobFileState>& blob_files,
                                       const BlobGcThresholds& t) {
   BlobGcCandidates c;
-  const size_t oldest = static_cast<size_t>(
-      std::ceil(t.age_cutoff * static_cast<double>(blob_files.size()) - 1e-9));
+  const size_t oldest =
+      static_cast<size_t>(std::ceil(t.age_cutoff * static_cast<double>(blob_files.size()) - 1e-9));
   size_t rank = 0;
   for (const auto& [number, state] : blob_files) {  // ascending number: oldest first
     const bool old_enough = rank++ < oldest;

@@ -16,16 +16,16 @@
 namespace lode {
 
 struct BlobGcThresholds {
-  double age_cutoff = 0.25;         // oldest fraction of blob files
-  double garbage_threshold = 0.5;   // or any file with at least this garbage ratio
-  double force_threshold = 0.8;     // force targeted compactions past this combined ratio
+  double age_cutoff = 0.25;        // oldest fraction of blob files
+  double garbage_threshold = 0.5;  // or any file with at least this garbage ratio
+  double force_threshold = 0.8;    // force targeted compactions past this combined ratio
 };
 
 struct BlobGcCandidates {
-  std::set<uint64_t> eligible;       // files whose live blobs a compaction relocates
-  uint64_t eligible_bytes = 0;       // their stored blob bytes
-  uint64_t eligible_garbage = 0;     // garbage in them: what relocation reclaims
-  bool force = false;                // combined garbage ratio >= force_threshold
+  std::set<uint64_t> eligible;    // files whose live blobs a compaction relocates
+  uint64_t eligible_bytes = 0;    // their stored blob bytes
+  uint64_t eligible_garbage = 0;  // garbage in them: what relocation reclaims
+  bool force = false;             // combined garbage ratio >= force_threshold
 
   double garbage_ratio() const {
     return eligible_bytes == 0 ? 0.0 : static_cast<double>(eligible_garbage) / eligible_bytes;

@@ -7,8 +7,8 @@
 
 namespace lode {
 
-BlobRelocator::BlobRelocator(const BlobFileBuilderOptions& builder_options,
-                             BlobFileCache* files, std::set<uint64_t> eligible)
+BlobRelocator::BlobRelocator(const BlobFileBuilderOptions& builder_options, BlobFileCache* files,
+                             std::set<uint64_t> eligible)
     : builder_(builder_options), files_(files), eligible_(std::move(eligible)) {}
 
 BlobRelocator::~BlobRelocator() {

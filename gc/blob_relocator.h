@@ -6,8 +6,8 @@
 // without recompressing into a new blob file of the job, and hands the new
 // index to the compaction in place of the old one. The job's own accounting
 // then counts the old blob as garbage of its file and the new one as a ref of
-// the output table, both in the job's one version edit. GC never writes a blob it could not verify: a
-// bad source blob stops the job with Corruption naming file and offset.
+// the output table, both in the job's one version edit. GC never writes a blob it could not verify:
+// a bad source blob stops the job with Corruption naming file and offset.
 //
 // Lifecycle: OnKeep/OnDrop during the merge, then Finish or Abandon. One
 // thread (the job's).

@@ -115,7 +115,8 @@ std::string GcReport::ToText() const {
     out += Format("  %06" PRIu64 "   %10s %9" PRIu64 " %8s %-12s %-8s %s\n", f->number,
                   HumanBytes(f->file_size).c_str(), f->blob_count,
                   HumanPercent(f->garbage_ratio).c_str(), RatioBar(f->garbage_ratio).c_str(),
-                  f->eligible ? "*" : "", f->TablesByLevel().empty() ? "-" : f->TablesByLevel().c_str());
+                  f->eligible ? "*" : "",
+                  f->TablesByLevel().empty() ? "-" : f->TablesByLevel().c_str());
   }
   out += "  (* eligible: GC would relocate this file at the current thresholds)\n";
   return out;

@@ -51,8 +51,8 @@ void CompactionIterator::FindNextKept() {
       return;
     }
     stats_.entries_in++;
-    const bool first_of_key = !has_current_user_key_ ||
-                              ucmp_->Compare(parsed.user_key, current_user_key_) != 0;
+    const bool first_of_key =
+        !has_current_user_key_ || ucmp_->Compare(parsed.user_key, current_user_key_) != 0;
     if (first_of_key) {
       current_user_key_.assign(parsed.user_key.data(), parsed.user_key.size());
       has_current_user_key_ = true;

@@ -52,9 +52,7 @@ struct CompactionJob::Output {
 };
 
 CompactionJob::CompactionJob(const CompactionJobContext& ctx, Compaction* c)
-    : ctx_(ctx),
-      c_(c),
-      env_(ctx.options->env != nullptr ? ctx.options->env : Env::Default()) {}
+    : ctx_(ctx), c_(c), env_(ctx.options->env != nullptr ? ctx.options->env : Env::Default()) {}
 
 CompactionJob::~CompactionJob() { AbandonOutput(); }
 

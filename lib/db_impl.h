@@ -89,8 +89,8 @@ class DBImpl final : public DB {
   void StartBackgroundThreads();
   void BackgroundThreadMain();
   bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
-  Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
-                       VersionEdit* edit, bool log_and_apply);
+  Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, VersionEdit* edit,
+                       bool log_and_apply);
   Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
                        const std::set<uint64_t>* gc_files = nullptr);
   Compaction* PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found);
@@ -147,7 +147,7 @@ class DBImpl final : public DB {
   std::deque<Writer*> writers_;  // GUARDED_BY(mutex_)
   std::unique_ptr<WriteBatch> tmp_batch_;
 
-  SnapshotList snapshots_;             // GUARDED_BY(mutex_)
+  SnapshotList snapshots_;              // GUARDED_BY(mutex_)
   std::set<uint64_t> pending_outputs_;  // GUARDED_BY(mutex_)
   std::unique_ptr<VersionSet> versions_;
   ManualCompaction* manual_compaction_ = nullptr;  // GUARDED_BY(mutex_)

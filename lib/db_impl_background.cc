@@ -57,8 +57,8 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
   if (c == nullptr && options_.enable_blob_gc) {
     // Garbage that ordinary compactions do not reach (cold tables at the
     // bottom): compact exactly the tables that pin the eligible files.
-    BlobGcCandidates candidates = PickBlobGcCandidates(versions_->current()->blob_files(),
-                                                       BlobGcThresholdsFrom(options_));
+    BlobGcCandidates candidates =
+        PickBlobGcCandidates(versions_->current()->blob_files(), BlobGcThresholdsFrom(options_));
     if (candidates.force) {
       bool found = false;
       c = PickBlobGcCompaction(candidates.eligible, &found);
@@ -96,8 +96,8 @@ void DBImpl::ReleasePendingOutputs(const std::vector<uint64_t>& numbers) {
 // Writes mem as a table (and blob files) and adds them to edit; with
 // log_and_apply, also installs the edit (moving the log number past mem's
 // WAL). REQUIRES: mutex_ held by lock; released during the I/O.
-Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
-                             VersionEdit* edit, bool log_and_apply) {
+Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, VersionEdit* edit,
+                             bool log_and_apply) {
   const uint64_t start = env_->NowMicros();
   FlushJobContext ctx;
   ctx.dbname = dbname_;
@@ -127,7 +127,8 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
   base->Unref();
   if (s.ok()) {
     for (const BlobFileAddition& b : result.blob_files) edit->AddBlobFile(b);
-    for (const BlobFileGarbage& g : result.garbage) edit->AddBlobGarbage(g.number, g.count, g.bytes);
+    for (const BlobFileGarbage& g : result.garbage)
+      edit->AddBlobGarbage(g.number, g.count, g.bytes);
   }
   if (s.ok() && log_and_apply) {
     edit->SetPrevLogNumber(0);
@@ -178,8 +179,9 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
   if (gc_files != nullptr) {
     eligible = *gc_files;
   } else if (options_.enable_blob_gc) {
-    eligible = PickBlobGcCandidates(c->input_version()->blob_files(), BlobGcThresholdsFrom(options_))
-                   .eligible;
+    eligible =
+        PickBlobGcCandidates(c->input_version()->blob_files(), BlobGcThresholdsFrom(options_))
+            .eligible;
   }
   if (!eligible.empty()) {
     BlobFileBuilderOptions bopts;

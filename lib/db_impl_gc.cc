@@ -77,7 +77,8 @@ Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {
   BlobGcThresholds t = BlobGcThresholdsFrom(options_);
   if (opts.age_cutoff >= 0) t.age_cutoff = opts.age_cutoff;
   if (opts.garbage_threshold >= 0) t.garbage_threshold = opts.garbage_threshold;
-  if (s.ok() && by_policy) gc_files = PickBlobGcCandidates(versions_->current()->blob_files(), t).eligible;
+  if (s.ok() && by_policy)
+    gc_files = PickBlobGcCandidates(versions_->current()->blob_files(), t).eligible;
   if (s.ok()) gc_stats_.runs++;
   // Each pass empties at least one file with garbage and new files have none,
   // so passes end; the bound only guards against a policy bug.

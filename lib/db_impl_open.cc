@@ -92,8 +92,7 @@ Status DBImpl::NewDB() {
 }
 
 // REQUIRES: mutex_ held.
-Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit,
-                       bool* save_manifest) {
+Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit, bool* save_manifest) {
   Status s = versions_->Recover(save_manifest);
   if (!s.ok()) return s;
   s = CheckLiveFilesExist();
@@ -118,7 +117,8 @@ Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit,
   SequenceNumber max_sequence = 0;
   bool stop = false;
   for (size_t i = 0; i < logs.size() && s.ok() && !stop; i++) {
-    s = RecoverLogFile(lock, logs[i], i + 1 == logs.size(), save_manifest, edit, &max_sequence, &stop);
+    s = RecoverLogFile(lock, logs[i], i + 1 == logs.size(), save_manifest, edit, &max_sequence,
+                       &stop);
     versions_->MarkFileNumberUsed(logs[i]);
   }
   for (uint64_t n : logs) versions_->MarkFileNumberUsed(n);
@@ -146,10 +146,9 @@ Status DBImpl::CheckLiveFilesExist() {
     Status st = env_->GetFileSize(fname, &actual);
     if (!st.ok()) return st;
     if (expected != 0 && actual != expected) {
-      return Status::Corruption(fname, "has " + std::to_string(actual) +
-                                           " bytes but the manifest recorded " +
-                                           std::to_string(expected) +
-                                           (actual < expected ? " (truncated)" : ""));
+      return Status::Corruption(
+          fname, "has " + std::to_string(actual) + " bytes but the manifest recorded " +
+                     std::to_string(expected) + (actual < expected ? " (truncated)" : ""));
     }
     return Status::OK();
   };
@@ -231,8 +230,8 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
     }
     if (!got) break;
     if (record.size() < 12) {
-      Status bad = Status::Corruption(fname, "log record too small at offset " +
-                                                 std::to_string(reader.LastRecordOffset()));
+      Status bad = Status::Corruption(
+          fname, "log record too small at offset " + std::to_string(reader.LastRecordOffset()));
       if (mode == WalRecoveryMode::kSkipAnyCorruptedRecords) continue;
       if (mode == WalRecoveryMode::kPointInTimeRecovery) {
         *stop = true;

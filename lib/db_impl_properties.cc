@@ -134,9 +134,12 @@ bool DBImpl::GetProperty(const Slice& property, std::string* value) {
     char buf[400];
     const uint64_t live = bt.blob_bytes - bt.garbage_bytes;
     snprintf(buf, sizeof(buf),
-             "Blob files: %" PRIu64 "\nBlob file bytes: %" PRIu64 " (%s)\n"
-             "Blobs: %" PRIu64 " (%" PRIu64 " garbage)\n"
-             "Live blob bytes: %" PRIu64 " (%s)\nGarbage blob bytes: %" PRIu64 " (%s)\n"
+             "Blob files: %" PRIu64 "\nBlob file bytes: %" PRIu64
+             " (%s)\n"
+             "Blobs: %" PRIu64 " (%" PRIu64
+             " garbage)\n"
+             "Live blob bytes: %" PRIu64 " (%s)\nGarbage blob bytes: %" PRIu64
+             " (%s)\n"
              "Space amplification: %.3f\n"
              "GC: %" PRIu64 " runs, %" PRIu64 " bytes relocated, %" PRIu64 " files dropped\n",
              bt.files, bt.file_bytes, HumanBytes(bt.file_bytes).c_str(), bt.blob_count,

@@ -26,10 +26,14 @@ bool ParseU64(const std::string& s, uint64_t* v) {
   if (errno != 0 || end == s.c_str()) return false;
   uint64_t mult = 1;
   std::string suffix(end);
-  if (suffix == "k" || suffix == "K" || suffix == "KiB") mult = 1ull << 10;
-  else if (suffix == "m" || suffix == "M" || suffix == "MiB") mult = 1ull << 20;
-  else if (suffix == "g" || suffix == "G" || suffix == "GiB") mult = 1ull << 30;
-  else if (!suffix.empty()) return false;
+  if (suffix == "k" || suffix == "K" || suffix == "KiB")
+    mult = 1ull << 10;
+  else if (suffix == "m" || suffix == "M" || suffix == "MiB")
+    mult = 1ull << 20;
+  else if (suffix == "g" || suffix == "G" || suffix == "GiB")
+    mult = 1ull << 30;
+  else if (!suffix.empty())
+    return false;
   if (x > UINT64_MAX / mult) return false;
   *v = x * mult;
   return true;
@@ -115,8 +119,8 @@ Status CheckFraction(const std::string& name, double v) {
 
 Status ValidateOptions(const Options& o) {
   if (o.write_buffer_size < (64 << 10) || o.write_buffer_size > kMaxBufferSize) {
-    return Bad("write_buffer_size", "must be in [64 KiB, 1 TiB], got " +
-                                        std::to_string(o.write_buffer_size));
+    return Bad("write_buffer_size",
+               "must be in [64 KiB, 1 TiB], got " + std::to_string(o.write_buffer_size));
   }
   if (o.block_size < 256 || o.block_size > (256u << 20)) {
     return Bad("block_size", "must be in [256 B, 256 MiB], got " + std::to_string(o.block_size));
@@ -146,8 +150,8 @@ Status ValidateOptions(const Options& o) {
   }
   if (o.max_open_files < 16) return Bad("max_open_files", "must be >= 16");
   if (o.blob_file_size < (1 << 10) || o.blob_file_size > kMaxBufferSize) {
-    return Bad("blob_file_size", "must be in [1 KiB, 1 TiB], got " +
-                                     std::to_string(o.blob_file_size));
+    return Bad("blob_file_size",
+               "must be in [1 KiB, 1 TiB], got " + std::to_string(o.blob_file_size));
   }
   Status s = CheckFraction("blob_gc_age_cutoff", o.blob_gc_age_cutoff);
   if (s.ok()) s = CheckFraction("blob_gc_garbage_threshold", o.blob_gc_garbage_threshold);

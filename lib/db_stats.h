@@ -11,8 +11,8 @@ namespace lode {
 struct LevelStats {
   uint64_t compactions = 0;
   uint64_t micros = 0;
-  uint64_t bytes_read = 0;       // table bytes read from this level and the one above
-  uint64_t bytes_written = 0;    // table bytes written into this level
+  uint64_t bytes_read = 0;          // table bytes read from this level and the one above
+  uint64_t bytes_written = 0;       // table bytes written into this level
   uint64_t blob_bytes_written = 0;  // blob bytes written by jobs outputting here
 
   void Add(const LevelStats& o) {
@@ -30,19 +30,19 @@ struct DBStats {
   uint64_t flushes = 0;
   uint64_t flush_table_bytes = 0;
   uint64_t flush_blob_bytes = 0;
-  uint64_t write_stalls = 0;         // writes that waited for a flush or compaction
-  uint64_t write_slowdowns = 0;      // writes delayed by the L0 slowdown trigger
+  uint64_t write_stalls = 0;     // writes that waited for a flush or compaction
+  uint64_t write_slowdowns = 0;  // writes delayed by the L0 slowdown trigger
   uint64_t stall_micros = 0;
-  std::vector<LevelStats> levels;    // index = output level
+  std::vector<LevelStats> levels;  // index = output level
 };
 
 struct GcStats {
-  uint64_t runs = 0;              // RunBlobGc calls
-  uint64_t relocations = 0;       // other compactions that relocated at least one blob
+  uint64_t runs = 0;         // RunBlobGc calls
+  uint64_t relocations = 0;  // other compactions that relocated at least one blob
   uint64_t bytes_relocated = 0;
   uint64_t blobs_relocated = 0;
   uint64_t files_dropped = 0;
-  uint64_t bytes_reclaimed = 0;   // blob file bytes deleted
+  uint64_t bytes_reclaimed = 0;  // blob file bytes deleted
 };
 
 }  // namespace lode

@@ -55,14 +55,15 @@ int InternalKeyComparator::Compare(const Slice& a, const Slice& b) const {
   if (r == 0) {
     const uint64_t anum = ExtractTrailer(a);
     const uint64_t bnum = ExtractTrailer(b);
-    if (anum > bnum) r = -1;
-    else if (anum < bnum) r = +1;
+    if (anum > bnum)
+      r = -1;
+    else if (anum < bnum)
+      r = +1;
   }
   return r;
 }
 
-void InternalKeyComparator::FindShortestSeparator(std::string* start,
-                                                  const Slice& limit) const {
+void InternalKeyComparator::FindShortestSeparator(std::string* start, const Slice& limit) const {
   Slice user_start = ExtractUserKey(*start);
   Slice user_limit = ExtractUserKey(limit);
   std::string tmp(user_start.data(), user_start.size());

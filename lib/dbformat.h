@@ -30,9 +30,7 @@ constexpr ValueType kValueTypeForSeek = kTypeBlobIndex;
 
 inline bool IsKnownValueType(uint8_t t) { return t <= kTypeBlobIndex; }
 
-inline uint64_t PackSequenceAndType(SequenceNumber seq, ValueType t) {
-  return (seq << 8) | t;
-}
+inline uint64_t PackSequenceAndType(SequenceNumber seq, ValueType t) { return (seq << 8) | t; }
 
 struct ParsedInternalKey {
   Slice user_key;

@@ -6,8 +6,7 @@
 
 namespace lode {
 
-static std::string MakeFileName(const std::string& dbname, uint64_t number,
-                                const char* suffix) {
+static std::string MakeFileName(const std::string& dbname, uint64_t number, const char* suffix) {
   char buf[64];
   snprintf(buf, sizeof(buf), "/%06llu.%s", static_cast<unsigned long long>(number), suffix);
   return dbname + buf;
@@ -70,11 +69,16 @@ bool ParseFileName(const std::string& filename, uint64_t* number, FileType* type
   } else {
     uint64_t num;
     if (!ConsumeDecimal(&rest, &num)) return false;
-    if (rest == ".log") *type = FileType::kLogFile;
-    else if (rest == ".sst") *type = FileType::kTableFile;
-    else if (rest == ".blob") *type = FileType::kBlobFile;
-    else if (rest == ".dbtmp") *type = FileType::kTempFile;
-    else return false;
+    if (rest == ".log")
+      *type = FileType::kLogFile;
+    else if (rest == ".sst")
+      *type = FileType::kTableFile;
+    else if (rest == ".blob")
+      *type = FileType::kBlobFile;
+    else if (rest == ".dbtmp")
+      *type = FileType::kTempFile;
+    else
+      return false;
     *number = num;
   }
   return true;

@@ -93,8 +93,10 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* resul
   if (s.ok()) s = iter.status();
 
   std::vector<BlobFileAdditionInfo> added;
-  if (s.ok()) s = builder.Finish();
-  else builder.Abandon();
+  if (s.ok())
+    s = builder.Finish();
+  else
+    builder.Abandon();
   if (s.ok()) s = file->Sync();
   if (s.ok()) s = file->Close();
   if (s.ok()) {

@@ -28,7 +28,7 @@ struct FlushJobContext {
   Env* env = nullptr;
   Options options;  // a copy taken when the job starts
   const InternalKeyComparator* icmp = nullptr;
-  TableCache* table_cache = nullptr;  // to check the new table opens
+  TableCache* table_cache = nullptr;      // to check the new table opens
   std::vector<SequenceNumber> snapshots;  // live snapshots, ascending
   // Allocates a file number and registers it as a pending output.
   std::function<uint64_t()> new_file_number;
@@ -36,11 +36,11 @@ struct FlushJobContext {
 
 struct FlushResult {
   bool has_table = false;
-  FileMetaData table;                       // valid when has_table
+  FileMetaData table;  // valid when has_table
   std::vector<BlobFileAddition> blob_files;
-  std::vector<BlobFileGarbage> garbage;     // blob indexes the flush dropped
-  std::vector<uint64_t> created_files;      // every number allocated (tables and blobs)
-  uint64_t blob_bytes = 0;                  // bytes of blob files written
+  std::vector<BlobFileGarbage> garbage;  // blob indexes the flush dropped
+  std::vector<uint64_t> created_files;   // every number allocated (tables and blobs)
+  uint64_t blob_bytes = 0;               // bytes of blob files written
 };
 
 // REQUIRES: the caller holds a reference to mem and does not hold the DB mutex.

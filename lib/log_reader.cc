@@ -8,8 +8,7 @@
 
 namespace lode::log {
 
-Reader::Reader(SequentialFile* file, std::string file_name, Reporter* reporter,
-               bool checksum)
+Reader::Reader(SequentialFile* file, std::string file_name, Reporter* reporter, bool checksum)
     : file_(file),
       file_name_(std::move(file_name)),
       reporter_(reporter),
@@ -32,10 +31,9 @@ bool Reader::FillBuffer() {
       eof_ = true;
       if (reporter_ != nullptr) {
         ReportPendingAsCorruption();
-        reporter_->Corruption(
-            0, Status::IOError(file_name_ + ": read failed at offset " +
-                                   std::to_string(buffer_end_offset_ + filled),
-                               s.ToString()));
+        reporter_->Corruption(0, Status::IOError(file_name_ + ": read failed at offset " +
+                                                     std::to_string(buffer_end_offset_ + filled),
+                                                 s.ToString()));
       }
       pending_.clear();
       return false;
@@ -123,10 +121,9 @@ Reader::Read Reader::ReadFragment(Fragment* fragment, Damage* damage) {
     const uint8_t version = FragmentTypeVersion(type);
     const uint8_t kind = FragmentTypeKind(type);
     if (version != kLogFormatVersion || kind == kZeroKind || kind > kMaxFragmentKind) {
-      std::string reason =
-          version != kLogFormatVersion
-              ? "unsupported log format version " + std::to_string(version)
-              : "unknown fragment kind " + std::to_string(kind);
+      std::string reason = version != kLogFormatVersion
+                               ? "unsupported log format version " + std::to_string(version)
+                               : "unknown fragment kind " + std::to_string(kind);
       if (checksum_) {
         // The checksum vouches for the fragment: it is real data of a kind
         // this reader does not know, so the damage is definite; skip it.
@@ -190,8 +187,8 @@ void Reader::ReportPendingAsCorruption() {
     for (const Damage& d : pending_) {
       reporter_->Corruption(
           d.bytes, Status::Corruption(file_name_ + ": " + d.reason + " at offset " +
-                                      std::to_string(d.offset) + " (" +
-                                      std::to_string(d.bytes) + " bytes dropped)"));
+                                      std::to_string(d.offset) + " (" + std::to_string(d.bytes) +
+                                      " bytes dropped)"));
     }
   }
   pending_.clear();
@@ -204,9 +201,9 @@ void Reader::ReportPendingAsTornTail() {
   if (reporter_ != nullptr) {
     const Damage& first = pending_.front();
     reporter_->TornTail(
-        total, Status::Corruption(file_name_ + ": torn tail at offset " +
-                                  std::to_string(first.offset) + ": " + first.reason +
-                                  " (" + std::to_string(total) + " bytes dropped)"));
+        total,
+        Status::Corruption(file_name_ + ": torn tail at offset " + std::to_string(first.offset) +
+                           ": " + first.reason + " (" + std::to_string(total) + " bytes dropped)"));
   }
   pending_.clear();
 }

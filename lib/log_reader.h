@@ -49,8 +49,7 @@ class Reader {
 
   // file and reporter are not owned; reporter may be nullptr. file_name is
   // used in messages. checksum: verify fragment checksums.
-  Reader(SequentialFile* file, std::string file_name, Reporter* reporter,
-         bool checksum);
+  Reader(SequentialFile* file, std::string file_name, Reporter* reporter, bool checksum);
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
   ~Reader();

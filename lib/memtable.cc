@@ -37,12 +37,11 @@ void MemTable::Unref() {
 
 size_t MemTable::ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
 
-void MemTable::Add(SequenceNumber seq, ValueType type, const Slice& key,
-                   const Slice& value) {
+void MemTable::Add(SequenceNumber seq, ValueType type, const Slice& key, const Slice& value) {
   assert(seq <= kMaxSequenceNumber);
   const size_t ikey_len = key.size() + 8;
-  const size_t encoded_len = VarintLength(ikey_len) + ikey_len +
-                             VarintLength(value.size()) + value.size();
+  const size_t encoded_len =
+      VarintLength(ikey_len) + ikey_len + VarintLength(value.size()) + value.size();
   char* buf = arena_.Allocate(encoded_len);
   char* p = EncodeVarint32(buf, static_cast<uint32_t>(ikey_len));
   memcpy(p, key.data(), key.size());

@@ -59,9 +59,7 @@ class MemTable {
   uint64_t NumEntries() const { return num_entries_.load(std::memory_order_relaxed); }
   uint64_t NumDeletes() const { return num_deletes_.load(std::memory_order_relaxed); }
   // The smallest sequence added (0 if empty).
-  SequenceNumber FirstSequence() const {
-    return first_sequence_.load(std::memory_order_relaxed);
-  }
+  SequenceNumber FirstSequence() const { return first_sequence_.load(std::memory_order_relaxed); }
 
  private:
   // Orders arena entries (length-prefixed internal keys) by internal key.

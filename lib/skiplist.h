@@ -133,14 +133,11 @@ struct alignas(std::atomic<void*>) SkipList<Key, Compare>::Node {
   void SetNext(int level, Node* x) { links()[level].store(x, std::memory_order_release); }
   // For a node not yet published: no ordering needed.
   Node* NextRelaxed(int level) { return links()[level].load(std::memory_order_relaxed); }
-  void SetNextRelaxed(int level, Node* x) {
-    links()[level].store(x, std::memory_order_relaxed);
-  }
+  void SetNextRelaxed(int level, Node* x) { links()[level].store(x, std::memory_order_relaxed); }
 };
 
 template <typename Key, class Compare>
-typename SkipList<Key, Compare>::Node* SkipList<Key, Compare>::NewNode(const Key& key,
-                                                                       int height) {
+typename SkipList<Key, Compare>::Node* SkipList<Key, Compare>::NewNode(const Key& key, int height) {
   static_assert(sizeof(Node) % alignof(std::atomic<Node*>) == 0);
   char* mem = arena_->AllocateAligned(sizeof(Node) + sizeof(std::atomic<Node*>) * height);
   Node* n = new (mem) Node(key);
@@ -181,8 +178,7 @@ typename SkipList<Key, Compare>::Node* SkipList<Key, Compare>::FindGreaterOrEqua
 }
 
 template <typename Key, class Compare>
-typename SkipList<Key, Compare>::Node* SkipList<Key, Compare>::FindLessThan(
-    const Key& key) const {
+typename SkipList<Key, Compare>::Node* SkipList<Key, Compare>::FindLessThan(const Key& key) const {
   Node* x = head_;
   int level = MaxHeight() - 1;
   while (true) {

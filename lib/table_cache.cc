@@ -58,8 +58,7 @@ Status TableCache::FindTable(uint64_t file_number, uint64_t file_size, Cache::Ha
   return Status::OK();
 }
 
-Iterator* TableCache::NewIterator(const ReadOptions& ro, uint64_t file_number,
-                                  uint64_t file_size) {
+Iterator* TableCache::NewIterator(const ReadOptions& ro, uint64_t file_number, uint64_t file_size) {
   Cache::Handle* handle = nullptr;
   Status s = FindTable(file_number, file_size, &handle);
   if (!s.ok()) return NewEmptyIterator(s);

@@ -307,8 +307,8 @@ Status VersionEdit::DecodeFrom(const Slice& src) {
         }
         break;
       default:
-        return Status::Corruption("version edit: unknown tag " + std::to_string(tag) +
-                                  " at byte " + std::to_string(src.size() - input.size()));
+        return Status::Corruption("version edit: unknown tag " + std::to_string(tag) + " at byte " +
+                                  std::to_string(src.size() - input.size()));
     }
   }
   if (msg != nullptr) {

@@ -134,9 +134,7 @@ class VersionEdit {
   // (level, file number) pairs.
   const std::set<std::pair<int, uint64_t>>& deleted_files() const { return deleted_files_; }
   const std::vector<std::pair<int, FileMetaData>>& new_files() const { return new_files_; }
-  const std::vector<BlobFileAddition>& blob_file_additions() const {
-    return blob_file_additions_;
-  }
+  const std::vector<BlobFileAddition>& blob_file_additions() const { return blob_file_additions_; }
   // Keyed by blob file number.
   const std::map<uint64_t, BlobFileGarbage>& blob_garbage() const { return blob_garbage_; }
   const std::set<uint64_t>& deleted_blob_files() const { return deleted_blob_files_; }

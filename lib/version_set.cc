@@ -204,22 +204,22 @@ Status Version::Get(const ReadOptions& ro, const LookupKey& key, std::string* va
   enum class State { kNotFound, kFound, kDeleted, kCorrupt };
   auto search = [&](const FileMetaData* f, Status* result) -> bool {
     State state = State::kNotFound;
-    Status s = vset_->table_cache_->Get(
-        ro, f->number, f->file_size, ikey, [&](const Slice& found_key, const Slice& found_value) {
-          ParsedInternalKey parsed;
-          if (!ParseInternalKey(found_key, &parsed)) {
-            state = State::kCorrupt;
-            return;
-          }
-          if (ucmp->Compare(parsed.user_key, user_key) != 0) return;
-          *type = parsed.type;
-          if (parsed.type == kTypeDeletion) {
-            state = State::kDeleted;
-          } else {
-            state = State::kFound;
-            value->assign(found_value.data(), found_value.size());
-          }
-        });
+    Status s = vset_->table_cache_->Get(ro, f->number, f->file_size, ikey,
+                                        [&](const Slice& found_key, const Slice& found_value) {
+                                          ParsedInternalKey parsed;
+                                          if (!ParseInternalKey(found_key, &parsed)) {
+                                            state = State::kCorrupt;
+                                            return;
+                                          }
+                                          if (ucmp->Compare(parsed.user_key, user_key) != 0) return;
+                                          *type = parsed.type;
+                                          if (parsed.type == kTypeDeletion) {
+                                            state = State::kDeleted;
+                                          } else {
+                                            state = State::kFound;
+                                            value->assign(found_value.data(), found_value.size());
+                                          }
+                                        });
     if (!s.ok()) {
       *result = s;
       return true;
@@ -234,8 +234,8 @@ Status Version::Get(const ReadOptions& ro, const LookupKey& key, std::string* va
         *result = Status::NotFound(Slice());
         return true;
       case State::kCorrupt:
-        *result = Status::Corruption(TableFileName("", f->number).substr(1) +
-                                     ": malformed internal key");
+        *result =
+            Status::Corruption(TableFileName("", f->number).substr(1) + ": malformed internal key");
         return true;
     }
     return false;
@@ -448,11 +448,11 @@ Status VersionSet::CheckBlobInvariant(const Version* v) {
     const Sum& s = referenced[number];
     if (state.garbage_count + s.count != state.meta->blob_count ||
         state.garbage_bytes + s.bytes != state.meta->blob_bytes) {
-      return Status::Corruption(
-          "blob file #" + Num(number) + ": total " + Num(state.meta->blob_count) + " blobs / " +
-          Num(state.meta->blob_bytes) + " bytes != garbage " + Num(state.garbage_count) + " / " +
-          Num(state.garbage_bytes) + " + referenced by tables " + Num(s.count) + " / " +
-          Num(s.bytes));
+      return Status::Corruption("blob file #" + Num(number) + ": total " +
+                                Num(state.meta->blob_count) + " blobs / " +
+                                Num(state.meta->blob_bytes) + " bytes != garbage " +
+                                Num(state.garbage_count) + " / " + Num(state.garbage_bytes) +
+                                " + referenced by tables " + Num(s.count) + " / " + Num(s.bytes));
     }
   }
   return Status::OK();
@@ -907,8 +907,8 @@ Status VersionSet::Recover(bool* save_manifest) {
   while (reader.ReadRecord(&record, &scratch) && reporter.status.ok()) {
     const uint64_t offset = reader.LastRecordOffset();
     auto at = [&](const Status& st) {
-      return Status::Corruption(current + ": record " + Num(records) + " at offset " +
-                                Num(offset) + ": " + st.message());
+      return Status::Corruption(current + ": record " + Num(records) + " at offset " + Num(offset) +
+                                ": " + st.message());
     };
     VersionEdit edit;
     s = edit.DecodeFrom(record);

@@ -163,9 +163,7 @@ class VersionSet {
   uint64_t PrevLogNumber() const { return prev_log_number_; }
   // Thread-safe.
   SequenceNumber LastSequence() const { return last_sequence_.load(std::memory_order_acquire); }
-  void SetLastSequence(SequenceNumber s) {
-    last_sequence_.store(s, std::memory_order_release);
-  }
+  void SetLastSequence(SequenceNumber s) { last_sequence_.store(s, std::memory_order_release); }
 
   int NumLevels() const { return num_levels_; }
   int NumLevelFiles(int level) const;

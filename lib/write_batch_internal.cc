@@ -36,9 +36,8 @@ Status ParseRecords(const std::string& rep, WriteBatchInternal::Handler* handler
       case kTypeValue:
       case kTypeBlobIndex:
         if (!GetLengthPrefixedSlice(&input, &key) || !GetLengthPrefixedSlice(&input, &value)) {
-          return BatchCorruption(tag == kTypeValue ? "truncated put record"
-                                                   : "truncated blob index record",
-                                 offset);
+          return BatchCorruption(
+              tag == kTypeValue ? "truncated put record" : "truncated blob index record", offset);
         }
         if (handler != nullptr) {
           s = tag == kTypeValue ? handler->Put(key, value) : handler->PutBlobIndex(key, value);
@@ -122,8 +121,7 @@ void WriteBatchInternal::AddRecord(WriteBatch* b, ValueType tag, const Slice& ke
   if (value != nullptr) PutLengthPrefixedSlice(&b->rep_, *value);
 }
 
-void WriteBatchInternal::PutBlobIndex(WriteBatch* b, const Slice& key,
-                                      const Slice& blob_index) {
+void WriteBatchInternal::PutBlobIndex(WriteBatch* b, const Slice& key, const Slice& blob_index) {
   AddRecord(b, kTypeBlobIndex, key, &blob_index);
 }
 

@@ -71,8 +71,7 @@ void AppendBlockTrailer(const Slice& stored, BlockType type, uint32_t uncompress
 }
 
 Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
-                 const ReadOptions& options, const BlockHandle& handle,
-                 BlockContents* result) {
+                 const ReadOptions& options, const BlockHandle& handle, BlockContents* result) {
   const uint64_t offset = handle.offset();
   if (handle.size() > kMaxStoredBlockSize) {
     return TableCorruption(file_name, offset, "block handle size out of range");

@@ -124,8 +124,7 @@ void AppendBlockTrailer(const Slice& stored, BlockType type, uint32_t uncompress
 // *result is unchanged and the status (Corruption for bad bytes, or the
 // file's IOError) names file_name and handle.offset().
 Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
-                 const ReadOptions& options, const BlockHandle& handle,
-                 BlockContents* result);
+                 const ReadOptions& options, const BlockHandle& handle, BlockContents* result);
 
 // "file: msg at offset N", the shape of every table Corruption message.
 Status TableCorruption(const std::string& file_name, uint64_t offset, const std::string& msg);

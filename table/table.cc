@@ -54,8 +54,7 @@ Table::~Table() = default;
 
 Status Table::CheckHandle(const BlockHandle& handle, uint64_t limit, const char* what) const {
   // Written to avoid overflow for huge (corrupt) values.
-  if (handle.offset() > limit || handle.size() > limit ||
-      limit - handle.offset() < handle.size() ||
+  if (handle.offset() > limit || handle.size() > limit || limit - handle.offset() < handle.size() ||
       limit - handle.offset() - handle.size() < kBlockTrailerSize) {
     return TableCorruption(options_.file_name, handle.offset(),
                            std::string(what) + " block handle points outside the file");
@@ -183,7 +182,8 @@ Status Table::CheckIndex() const {
       return TableCorruption(options_.file_name, index_offset, "malformed index block handle");
     }
     if (h.offset() != next_offset) {
-      return TableCorruption(options_.file_name, index_offset, "index block handle out of sequence");
+      return TableCorruption(options_.file_name, index_offset,
+                             "index block handle out of sequence");
     }
     Status s = CheckHandle(h, data_end_, "data");
     if (!s.ok()) return s;
@@ -191,7 +191,8 @@ Status Table::CheckIndex() const {
   }
   if (!it->status().ok()) return it->status();
   if (next_offset != data_end_) {
-    return TableCorruption(options_.file_name, index_offset, "index does not cover the data blocks");
+    return TableCorruption(options_.file_name, index_offset,
+                           "index does not cover the data blocks");
   }
   return Status::OK();
 }

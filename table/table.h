@@ -56,8 +56,9 @@ class Table {
   // allows the user key; calls handle(found_internal_key, value) for it (at
   // most once; the slices live only during the call). OK if absent.
   // REQUIRES: ikey is an internal key (>= 8 bytes).
-  Status InternalGet(const ReadOptions& options, const Slice& ikey,
-                     const std::function<void(const Slice& ikey, const Slice& value)>& handle) const;
+  Status InternalGet(
+      const ReadOptions& options, const Slice& ikey,
+      const std::function<void(const Slice& ikey, const Slice& value)>& handle) const;
 
   const TableProperties& properties() const { return props_; }
 

@@ -43,9 +43,14 @@ void TableBuilder::Add(const Slice& internal_key, const Slice& value) {
   props_.raw_key_bytes += internal_key.size();
   props_.raw_value_bytes += value.size();
   switch (static_cast<uint8_t>(ExtractTrailer(internal_key) & 0xff)) {
-    case kTypeDeletion: props_.num_deletions++; break;
-    case kTypeBlobIndex: props_.num_blob_indexes++; break;
-    default: break;
+    case kTypeDeletion:
+      props_.num_deletions++;
+      break;
+    case kTypeBlobIndex:
+      props_.num_blob_indexes++;
+      break;
+    default:
+      break;
   }
   data_block_.Add(internal_key, value);
   if (data_block_.CurrentSizeEstimate() >= options_.block_size) FlushDataBlock();
@@ -62,8 +67,7 @@ void TableBuilder::FlushDataBlock() {
   pending_index_entry_ = true;
 }
 
-void TableBuilder::WriteBlock(const Slice& contents, bool allow_compression,
-                              BlockHandle* handle) {
+void TableBuilder::WriteBlock(const Slice& contents, bool allow_compression, BlockHandle* handle) {
   compressed_.clear();
   if (allow_compression && LZ4CompressIfWorthIt(contents, &compressed_)) {
     WriteRaw(compressed_, kBlockTypeLZ4, static_cast<uint32_t>(contents.size()), handle);

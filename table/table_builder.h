@@ -26,7 +26,7 @@ struct TableBuilderOptions {
   const InternalKeyComparator* icmp = nullptr;  // required
   size_t block_size = 4096;                     // target uncompressed data block size
   int block_restart_interval = 16;
-  int bloom_bits_per_key = 10;                  // 0: no filter
+  int bloom_bits_per_key = 10;  // 0: no filter
   Compression compression = Compression::kLZ4;
 };
 

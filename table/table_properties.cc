@@ -26,12 +26,11 @@ constexpr const char* kCompression = "lode.compression";
 
 void TableProperties::EncodeTo(std::string* dst) const {
   std::map<std::string, uint64_t> props = {
-      {kNumEntries, num_entries},     {kNumDeletions, num_deletions},
+      {kNumEntries, num_entries},          {kNumDeletions, num_deletions},
       {kNumBlobIndexes, num_blob_indexes}, {kRawKeyBytes, raw_key_bytes},
       {kRawValueBytes, raw_value_bytes},   {kDataBytes, data_bytes},
-      {kIndexBytes, index_bytes},     {kFilterBytes, filter_bytes},
-      {kNumDataBlocks, num_data_blocks},
-      {kCompression, static_cast<uint64_t>(compression)},
+      {kIndexBytes, index_bytes},          {kFilterBytes, filter_bytes},
+      {kNumDataBlocks, num_data_blocks},   {kCompression, static_cast<uint64_t>(compression)},
   };
   BlockBuilder builder(1);
   std::string v;
@@ -53,10 +52,10 @@ Status TableProperties::DecodeFrom(const Slice& contents, const std::string& fil
   Block block(std::move(copy), offset);
   std::unique_ptr<Iterator> it(block.NewIterator(BytewiseComparator(), &file_name));
   const std::map<std::string, uint64_t*> known = {
-      {kNumEntries, &num_entries},     {kNumDeletions, &num_deletions},
+      {kNumEntries, &num_entries},          {kNumDeletions, &num_deletions},
       {kNumBlobIndexes, &num_blob_indexes}, {kRawKeyBytes, &raw_key_bytes},
       {kRawValueBytes, &raw_value_bytes},   {kDataBytes, &data_bytes},
-      {kIndexBytes, &index_bytes},     {kFilterBytes, &filter_bytes},
+      {kIndexBytes, &index_bytes},          {kFilterBytes, &filter_bytes},
       {kNumDataBlocks, &num_data_blocks},
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {

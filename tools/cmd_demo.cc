@@ -178,10 +178,12 @@ int RunDemo(const std::string& dir, uint64_t num_objects, uint64_t seed) {
   std::printf("5. read back all %" PRIu64 " remaining objects byte-exact; VerifyDB checked %" PRIu64
               " table(s), %" PRIu64 " blob file(s), %" PRIu64 " blob references: OK\n",
               checked, vr.tables_checked, vr.blob_files_checked, vr.blob_refs_checked);
-  std::printf("\nDone in %.1f s: %" PRIu64 " objects, %s written by the user; blob space "
+  std::printf("\nDone in %.1f s: %" PRIu64
+              " objects, %s written by the user; blob space "
               "amplification %.2fx before GC, %.2fx after.\n",
-              NowSeconds() - demo_start, num_objects, HumanBytes(stored_bytes + overwritten_bytes).c_str(),
-              before.space_amplification, after.space_amplification);
+              NowSeconds() - demo_start, num_objects,
+              HumanBytes(stored_bytes + overwritten_bytes).c_str(), before.space_amplification,
+              after.space_amplification);
   return kExitOk;
 }
 // ===== end RunDemo =================================================

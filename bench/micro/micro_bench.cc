@@ -6,12 +6,12 @@
 // Each benchmark opens a fresh DB in a directory under $TMPDIR (or /tmp) and
 // destroys it afterwards.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 #include "lode/db.h"
 #include "lode/env.h"

@@ -132,8 +132,9 @@ TEST(BenchmarkRunnerTest, RunsEveryBenchmarkAndWritesOneJsonLineEach) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   std::vector<std::string> lines = Lines(test::ReadAll(c.json));
   ASSERT_EQ(lines.size(), 11u);
-  EXPECT_EQ(lines[0].rfind("{\"benchmark\":\"fillseq\",\"index\":0,\"engine\":\"map\",\"ok\":true", 0),
-            0u)
+  EXPECT_EQ(
+      lines[0].rfind("{\"benchmark\":\"fillseq\",\"index\":0,\"engine\":\"map\",\"ok\":true", 0),
+      0u)
       << lines[0];
   EXPECT_NE(lines[0].find("\"ops\":300,"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find("\"live_keys\":300,"), std::string::npos) << lines[0];
@@ -146,8 +147,7 @@ TEST(BenchmarkRunnerTest, RunsEveryBenchmarkAndWritesOneJsonLineEach) {
     EXPECT_EQ(line.back(), '}');
   }
   // The driver's own count of live keys matches what the engine holds.
-  EXPECT_NE(lines[7].find("\"live_keys\":" + std::to_string(data.size()) + ","),
-            std::string::npos)
+  EXPECT_NE(lines[7].find("\"live_keys\":" + std::to_string(data.size()) + ","), std::string::npos)
       << lines[7];
 }
 
@@ -229,8 +229,7 @@ TEST(BenchmarkRunnerTest, BadConfigIsRejectedBeforeAnythingRuns) {
   std::map<std::string, std::string> data;
   for (auto change : std::vector<void (*)(BenchConfig*)>{
            [](BenchConfig* c) { c->benchmarks = "fillseq,nosuch"; },
-           [](BenchConfig* c) { c->key_size = 2; },
-           [](BenchConfig* c) { c->threads = 0; },
+           [](BenchConfig* c) { c->key_size = 2; }, [](BenchConfig* c) { c->threads = 0; },
            [](BenchConfig* c) { c->value_size_dist = "uniform:9"; },
            [](BenchConfig* c) { c->compression_ratio = 1.5; }}) {
     BenchConfig c = SmallConfig(dir);
@@ -259,8 +258,7 @@ TEST(BenchmarkRunnerTest, ExistingDbIsScannedForLiveBytes) {
   BenchmarkRunner runner(c, std::make_unique<MapEngine>(&data, MapEngine::Faults{}));
   ASSERT_TRUE(runner.Run().ok());
   const std::string line = test::ReadAll(c.json);
-  EXPECT_NE(line.find("\"live_user_bytes\":" + std::to_string(live_bytes) + ","),
-            std::string::npos)
+  EXPECT_NE(line.find("\"live_user_bytes\":" + std::to_string(live_bytes) + ","), std::string::npos)
       << line;
 }
 

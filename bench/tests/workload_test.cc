@@ -36,7 +36,7 @@ TEST(KeyFormatTest, MissingKeysSortInsideTheRangeAndNeverParse) {
 
 TEST(KeyFormatTest, CheckRejectsKeySizeTooSmallForNum) {
   EXPECT_TRUE(KeyFormat::Check(16, 1000000).ok());
-  EXPECT_TRUE(KeyFormat::Check(4, 1000).ok());    // 999 + marker digit
+  EXPECT_TRUE(KeyFormat::Check(4, 1000).ok());  // 999 + marker digit
   EXPECT_FALSE(KeyFormat::Check(3, 1000).ok());
   EXPECT_FALSE(KeyFormat::Check(0, 10).ok());
   EXPECT_FALSE(KeyFormat::Check(16, 0).ok());

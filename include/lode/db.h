@@ -38,7 +38,7 @@ struct VerifyReport {
   uint64_t blob_files_checked = 0;
   uint64_t blobs_checked = 0;
   uint64_t bytes_checked = 0;
-  uint64_t blob_refs_checked = 0;  // blob indexes resolved against blob files
+  uint64_t blob_refs_checked = 0;     // blob indexes resolved against blob files
   std::vector<std::string> problems;  // one line each; empty when all is well
 };
 
@@ -46,21 +46,18 @@ class DB {
  public:
   // Opens the DB in directory path. On success *db holds it; on failure *db is
   // reset.
-  static Status Open(const Options& options, const std::string& path,
-                     std::unique_ptr<DB>* db);
+  static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
   DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
   virtual ~DB();
 
-  virtual Status Put(const WriteOptions& options, const Slice& key,
-                     const Slice& value) = 0;
+  virtual Status Put(const WriteOptions& options, const Slice& key, const Slice& value) = 0;
   virtual Status Delete(const WriteOptions& options, const Slice& key) = 0;
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
   // NotFound if key is absent; *value is unchanged then.
-  virtual Status Get(const ReadOptions& options, const Slice& key,
-                     std::string* value) = 0;
+  virtual Status Get(const ReadOptions& options, const Slice& key, std::string* value) = 0;
   // The iterator starts invalid; call a Seek first. Never nullptr.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
 
@@ -77,8 +74,7 @@ class DB {
 
   // Changes tunables of a live DB, e.g. {"min_blob_size","65536"}. Unknown
   // name or bad value: InvalidArgument, and nothing changes.
-  virtual Status SetOptions(
-      const std::unordered_map<std::string, std::string>& new_options) = 0;
+  virtual Status SetOptions(const std::unordered_map<std::string, std::string>& new_options) = 0;
 
   // Blob GC on demand: relocates live blobs out of every eligible blob file
   // (or those named) and drops dead files; returns when installed.
@@ -98,8 +94,7 @@ Status DestroyDB(const std::string& path, const Options& options);
 // Checks every checksum of every live file and the garbage invariant of each
 // blob file. Returns OK with an empty report->problems when all is well,
 // Corruption naming the first problem otherwise (the report lists them all).
-Status VerifyDB(const std::string& path, const Options& options,
-                VerifyReport* report);
+Status VerifyDB(const std::string& path, const Options& options, VerifyReport* report);
 
 }  // namespace lode
 

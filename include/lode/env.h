@@ -33,8 +33,7 @@ class RandomAccessFile {
   virtual ~RandomAccessFile() = default;
   // Reads up to n bytes at offset. *result may point into scratch or into
   // memory owned by the file; fewer than n bytes means end of file.
-  virtual Status Read(uint64_t offset, size_t n, Slice* result,
-                      char* scratch) const = 0;
+  virtual Status Read(uint64_t offset, size_t n, Slice* result, char* scratch) const = 0;
   // Hint that [offset, offset+n) will be read soon (readahead for scans).
   virtual void Prefetch(uint64_t /*offset*/, size_t /*n*/) const {}
 };
@@ -72,8 +71,7 @@ class Env {
 
   virtual bool FileExists(const std::string& fname) = 0;
   // Names (not paths) of the entries of dir.
-  virtual Status GetChildren(const std::string& dir,
-                             std::vector<std::string>* result) = 0;
+  virtual Status GetChildren(const std::string& dir, std::vector<std::string>* result) = 0;
   virtual Status RemoveFile(const std::string& fname) = 0;
   virtual Status CreateDir(const std::string& dirname) = 0;  // OK if it exists
   virtual Status RemoveDir(const std::string& dirname) = 0;
@@ -84,8 +82,7 @@ class Env {
 
   // Takes an exclusive lock on fname (created if missing). A second lock on the
   // same file, from this or another process, fails with Busy.
-  virtual Status LockFile(const std::string& fname,
-                          std::unique_ptr<FileLock>* lock) = 0;
+  virtual Status LockFile(const std::string& fname, std::unique_ptr<FileLock>* lock) = 0;
 
   virtual uint64_t NowMicros() = 0;
 };
@@ -96,16 +93,13 @@ class EnvWrapper : public Env {
   explicit EnvWrapper(Env* target) : target_(target) {}
   Env* target() const { return target_; }
 
-  Status NewSequentialFile(const std::string& f,
-                           std::unique_ptr<SequentialFile>* r) override {
+  Status NewSequentialFile(const std::string& f, std::unique_ptr<SequentialFile>* r) override {
     return target_->NewSequentialFile(f, r);
   }
-  Status NewRandomAccessFile(const std::string& f,
-                             std::unique_ptr<RandomAccessFile>* r) override {
+  Status NewRandomAccessFile(const std::string& f, std::unique_ptr<RandomAccessFile>* r) override {
     return target_->NewRandomAccessFile(f, r);
   }
-  Status NewWritableFile(const std::string& f,
-                         std::unique_ptr<WritableFile>* r) override {
+  Status NewWritableFile(const std::string& f, std::unique_ptr<WritableFile>* r) override {
     return target_->NewWritableFile(f, r);
   }
   bool FileExists(const std::string& f) override { return target_->FileExists(f); }
@@ -132,8 +126,7 @@ class EnvWrapper : public Env {
 };
 
 // Helpers built on Env.
-Status WriteStringToFile(Env* env, const Slice& data, const std::string& fname,
-                         bool sync);
+Status WriteStringToFile(Env* env, const Slice& data, const std::string& fname, bool sync);
 Status ReadFileToString(Env* env, const std::string& fname, std::string* data);
 
 }  // namespace lode

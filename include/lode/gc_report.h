@@ -19,8 +19,8 @@ struct GcReportBlobFile {
   uint64_t blob_bytes = 0;     // their stored bytes
   uint64_t garbage_count = 0;  // of those, blobs no live table references
   uint64_t garbage_bytes = 0;
-  double garbage_ratio = 0;    // garbage_bytes / blob_bytes
-  bool eligible = false;       // relocation would pick it at the current thresholds
+  double garbage_ratio = 0;  // garbage_bytes / blob_bytes
+  bool eligible = false;     // relocation would pick it at the current thresholds
   // Number of live tables referencing the file, per level (index = level).
   std::vector<int> referencing_tables_per_level;
 
@@ -34,7 +34,7 @@ struct GcReport {
 
   // Totals over live blob files.
   uint64_t num_blob_files = 0;
-  uint64_t blob_file_bytes = 0;   // on disk
+  uint64_t blob_file_bytes = 0;  // on disk
   uint64_t live_blob_bytes = 0;
   uint64_t garbage_blob_bytes = 0;
   double space_amplification = 0;  // blob_file_bytes / live_blob_bytes (1 if no blobs)

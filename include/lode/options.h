@@ -51,20 +51,20 @@ struct Options {
   uint64_t max_bytes_for_level_base = 256 << 20;
   double max_bytes_for_level_multiplier = 10;
   int max_background_jobs = 2;
-  int max_open_files = 1000;        // table and blob readers kept open
+  int max_open_files = 1000;  // table and blob readers kept open
 
   // Key-value separation
   bool enable_blob_files = true;
   uint64_t min_blob_size = 4096;        // values >= this go to blob files
   uint64_t blob_file_size = 256 << 20;  // target size of one blob file
   Compression blob_compression = Compression::kLZ4;
-  size_t blob_cache_capacity = 0;       // 0: no blob cache
+  size_t blob_cache_capacity = 0;  // 0: no blob cache
 
   // Blob garbage collection (relocating compaction)
   bool enable_blob_gc = true;
-  double blob_gc_age_cutoff = 0.25;         // oldest fraction of blob files eligible
-  double blob_gc_garbage_threshold = 0.5;   // or any file at least this garbage
-  double blob_gc_force_threshold = 0.8;     // schedule targeted compactions past this
+  double blob_gc_age_cutoff = 0.25;        // oldest fraction of blob files eligible
+  double blob_gc_garbage_threshold = 0.5;  // or any file at least this garbage
+  double blob_gc_force_threshold = 0.8;    // schedule targeted compactions past this
 };
 
 struct ReadOptions {

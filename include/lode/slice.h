@@ -53,8 +53,10 @@ class Slice {
     const size_t min_len = size_ < b.size_ ? size_ : b.size_;
     int r = min_len == 0 ? 0 : memcmp(data_, b.data_, min_len);
     if (r == 0) {
-      if (size_ < b.size_) r = -1;
-      else if (size_ > b.size_) r = +1;
+      if (size_ < b.size_)
+        r = -1;
+      else if (size_ > b.size_)
+        r = +1;
     }
     return r;
   }
@@ -69,8 +71,7 @@ class Slice {
 };
 
 inline bool operator==(const Slice& x, const Slice& y) {
-  return x.size() == y.size() &&
-         (x.size() == 0 || memcmp(x.data(), y.data(), x.size()) == 0);
+  return x.size() == y.size() && (x.size() == 0 || memcmp(x.data(), y.data(), x.size()) == 0);
 }
 inline bool operator!=(const Slice& x, const Slice& y) { return !(x == y); }
 

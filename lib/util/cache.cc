@@ -14,7 +14,7 @@ struct Cache::Handle {
   void* value = nullptr;
   size_t charge = 0;
   Deleter deleter = nullptr;
-  uint32_t refs = 0;      // the cache's own reference counts while in_cache
+  uint32_t refs = 0;  // the cache's own reference counts while in_cache
   bool in_cache = false;
   Handle* prev = nullptr;  // on the lru list (refs == 1) or in-use list
   Handle* next = nullptr;
@@ -166,9 +166,7 @@ class ShardedLRUCache final : public Cache {
   size_t Capacity() const override { return capacity_; }
 
  private:
-  LRUShard& Shard(const Slice& key) {
-    return shards_[Checksum64(key) >> (64 - kShardBits)];
-  }
+  LRUShard& Shard(const Slice& key) { return shards_[Checksum64(key) >> (64 - kShardBits)]; }
 
   const size_t capacity_;
   LRUShard shards_[kShards];

@@ -24,8 +24,7 @@ class Cache {
 
   // Inserts key -> value with the given charge, replacing an older entry of the
   // same key. Returns a handle the caller must Release.
-  virtual Handle* Insert(const Slice& key, void* value, size_t charge,
-                         Deleter deleter) = 0;
+  virtual Handle* Insert(const Slice& key, void* value, size_t charge, Deleter deleter) = 0;
   // nullptr if absent; otherwise a handle the caller must Release.
   virtual Handle* Lookup(const Slice& key) = 0;
   virtual void Release(Handle* handle) = 0;

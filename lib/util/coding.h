@@ -14,9 +14,21 @@ namespace lode {
 inline void EncodeFixed16(char* dst, uint16_t v) { memcpy(dst, &v, 2); }
 inline void EncodeFixed32(char* dst, uint32_t v) { memcpy(dst, &v, 4); }
 inline void EncodeFixed64(char* dst, uint64_t v) { memcpy(dst, &v, 8); }
-inline uint16_t DecodeFixed16(const char* p) { uint16_t v; memcpy(&v, p, 2); return v; }
-inline uint32_t DecodeFixed32(const char* p) { uint32_t v; memcpy(&v, p, 4); return v; }
-inline uint64_t DecodeFixed64(const char* p) { uint64_t v; memcpy(&v, p, 8); return v; }
+inline uint16_t DecodeFixed16(const char* p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+}
+inline uint32_t DecodeFixed32(const char* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+inline uint64_t DecodeFixed64(const char* p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
 static_assert(std::endian::native == std::endian::little, "lode assumes little-endian");
 
 void PutFixed32(std::string* dst, uint32_t value);

@@ -38,8 +38,10 @@ Status LZ4Uncompress(const Slice& input, size_t uncompressed_size, char* out,
 
 const char* CompressionName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kLZ4: return "lz4";
+    case Compression::kNone:
+      return "none";
+    case Compression::kLZ4:
+      return "lz4";
   }
   return "unknown";
 }

@@ -192,17 +192,14 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
-  Status NewWritableFile(const std::string& fname,
-                         std::unique_ptr<WritableFile>* result) override {
+  Status NewWritableFile(const std::string& fname, std::unique_ptr<WritableFile>* result) override {
     int fd = ::open(fname.c_str(), O_TRUNC | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError(fname, errno);
     *result = std::make_unique<PosixWritableFile>(fname, fd);
     return Status::OK();
   }
 
-  bool FileExists(const std::string& fname) override {
-    return ::access(fname.c_str(), F_OK) == 0;
-  }
+  bool FileExists(const std::string& fname) override { return ::access(fname.c_str(), F_OK) == 0; }
 
   Status GetChildren(const std::string& dir, std::vector<std::string>* result) override {
     result->clear();
@@ -307,8 +304,7 @@ Env* Env::Default() {
   return env;
 }
 
-Status WriteStringToFile(Env* env, const Slice& data, const std::string& fname,
-                         bool sync) {
+Status WriteStringToFile(Env* env, const Slice& data, const std::string& fname, bool sync) {
   std::unique_ptr<WritableFile> file;
   Status s = env->NewWritableFile(fname, &file);
   if (!s.ok()) return s;

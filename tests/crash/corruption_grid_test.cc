@@ -5,6 +5,8 @@
 // lode must never crash or return a wrong value, and the damage must be
 // reported as Corruption naming the file (WAL damage: as the recovery mode
 // says, a point-in-time prefix by default).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -12,8 +14,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "lib/util/coding.h"
 #include "lode/db.h"
@@ -87,7 +87,8 @@ std::vector<std::string> FilesEndingIn(const std::string& dir, const std::string
   std::vector<std::string> r;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string n = e.path().filename().string();
-    if (n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (n.size() >= suffix.size() &&
+        n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
       r.push_back(n);
     }
   }
@@ -168,7 +169,8 @@ class CorruptionGridTest : public ::testing::Test {
   void RunCase(const Damage& d, TypeStats* stats) {
     for (bool paranoid : {false, true}) {
       TempDir copy;
-      fs::copy(Source()->path(), copy.path(), fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+      fs::copy(Source()->path(), copy.path(),
+               fs::copy_options::overwrite_existing | fs::copy_options::recursive);
       fs::remove(copy.File("LOCK"));
       Apply(copy.File(d.file), d);
       stats->cases++;
@@ -327,13 +329,15 @@ class CorruptionGridTest : public ::testing::Test {
   }
 
   static void Print(const std::string& type, const TypeStats& s) {
-    std::cout << "[corruption grid] " << type << ": cases=" << s.cases
-              << " reported=" << s.reported << " recovered=" << s.recovered << std::endl;
+    std::cout << "[corruption grid] " << type << ": cases=" << s.cases << " reported=" << s.reported
+              << " recovered=" << s.recovered << std::endl;
   }
 
   int silent_losses_ = 0;  // manifest cases that lost keys without a report
 
-  static uint64_t Size(const std::string& name) { return fs::file_size(Source()->path() + "/" + name); }
+  static uint64_t Size(const std::string& name) {
+    return fs::file_size(Source()->path() + "/" + name);
+  }
 };
 
 TEST_F(CorruptionGridTest, SourceDbHasEveryFileType) {
@@ -387,8 +391,7 @@ TEST_F(CorruptionGridTest, DamagedTableIsReported) {
     const auto regions = TableRegions(contents);
     ASSERT_EQ(4u, regions.size()) << t << ": data, filter, index and footer expected";
     const uint64_t size = contents.size();
-    FlipsAndTruncations(t, regions, 8, {0, size / 2, size - Footer::kSize, size - 1}, seed++,
-                        &st);
+    FlipsAndTruncations(t, regions, 8, {0, size / 2, size - Footer::kSize, size - 1}, seed++, &st);
   }
   Print("table", st);
   EXPECT_EQ(st.cases, st.reported);

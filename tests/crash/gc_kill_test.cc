@@ -90,7 +90,8 @@ TEST_F(DBTest, SigkillDuringGcHeavyWorkloadLosesNothingAndLeavesNoOrphan) {
     for (const auto& [key, version] : acked) {
       std::string v = Get(NumberedKey(key));
       unsigned k = 0, ver = 0;
-      ASSERT_EQ(2, sscanf(v.c_str(), "%u|%u|", &k, &ver)) << "key " << key << ": " << v.substr(0, 80);
+      ASSERT_EQ(2, sscanf(v.c_str(), "%u|%u|", &k, &ver))
+          << "key " << key << ": " << v.substr(0, 80);
       ASSERT_EQ(key, k);
       // The acknowledged version, or the one in flight when the child died.
       ASSERT_GE(ver, version) << "acknowledged write of key " << key << " lost";

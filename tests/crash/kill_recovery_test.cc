@@ -21,7 +21,8 @@ namespace {
   for (uint32_t i = 0;; i++) {
     // Mixed sizes: inline values and values that go to blob files.
     size_t size = rnd.OneIn(3) ? 2000 + rnd.Uniform(6000) : 10 + rnd.Uniform(200);
-    std::string value = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+    std::string value =
+        std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
     if (!db->Put(wo, NumberedKey(i), value).ok()) _exit(3);
     if (write(ack_fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
   }
@@ -32,7 +33,8 @@ std::string ExpectedValue(uint32_t i, uint64_t seed) {
   std::string value;
   for (uint32_t j = 0; j <= i; j++) {
     size_t size = rnd.OneIn(3) ? 2000 + rnd.Uniform(6000) : 10 + rnd.Uniform(200);
-    if (j == i) value = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+    if (j == i)
+      value = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
   }
   return value;
 }

@@ -2,13 +2,13 @@
 // per record, sequences continuing across logs) are truncated or bit-flipped
 // in one or several logs, and DB::Open with each WalRecoveryMode must do
 // what options.h promises, never returning a wrong value.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "lib/filename.h"
 #include "lib/log_writer.h"
@@ -31,7 +31,7 @@ std::string WalValue(int g) {
 }
 
 struct Rec {
-  int log;          // index into logs
+  int log;              // index into logs
   uint64_t begin, end;  // byte range in its log
 };
 
@@ -188,7 +188,8 @@ class WalRecoveryModeTest : public ::testing::Test {
 
 TEST_F(WalRecoveryModeTest, TornTailOfTheLastLog) {
   const Rec& last = recs_.back();
-  for (uint64_t cut : {last.begin + 3, last.begin + 10, (last.begin + last.end) / 2, last.end - 1}) {
+  for (uint64_t cut :
+       {last.begin + 3, last.begin + 10, (last.begin + last.end) / 2, last.end - 1}) {
     CheckAllModes({{kLogs - 1, true, cut}}, true, "last log cut at " + std::to_string(cut));
   }
 }

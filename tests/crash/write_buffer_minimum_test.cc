@@ -2,10 +2,9 @@
 // empty memtable's first arena block. Writes must still make progress: the
 // write path once switched such a memtable forever, creating a new WAL on
 // every turn and never applying the write.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "lode/db.h"
 #include "tests/util/test_util.h"

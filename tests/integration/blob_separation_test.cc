@@ -240,7 +240,8 @@ TEST_F(BlobDBTest, BlobPropertiesMatchTheFilesOnDisk) {
   EXPECT_EQ(value_bytes - dropped, IntProperty("lode.live-blob-bytes"));
   std::string stats;
   ASSERT_TRUE(db_->GetProperty("lode.blob-stats", &stats));
-  EXPECT_NE(std::string::npos, stats.find("Live blob bytes: " + std::to_string(value_bytes - dropped)))
+  EXPECT_NE(std::string::npos,
+            stats.find("Live blob bytes: " + std::to_string(value_bytes - dropped)))
       << stats;
 }
 

@@ -37,7 +37,8 @@ class BlobGcTest : public DBTest {
                                         : Env::Default()->GetChildren(dir_.path(), &children).ok());
     std::set<std::string> r;
     for (const auto& c : children) {
-      if (c.size() > suffix.size() && c.compare(c.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (c.size() > suffix.size() &&
+          c.compare(c.size() - suffix.size(), suffix.size(), suffix) == 0) {
         r.insert(c);
       }
     }
@@ -71,7 +72,7 @@ TEST_F(BlobGcTest, OverwritesBecomeExactGarbageOfTheirBlobFile) {
   EXPECT_EQ(0u, r.garbage_blob_bytes);
 
   for (int i = 0; i < 30; i++) Put(NumberedKey(i), Value(i, 1, 2000));  // 30 overwrites
-  for (int i = 30; i < 40; i++) Delete(NumberedKey(i));                  // 10 deletes
+  for (int i = 30; i < 40; i++) Delete(NumberedKey(i));                 // 10 deletes
   ASSERT_TRUE(db_->Flush().ok());
   ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
   r = Report();
@@ -307,8 +308,8 @@ TEST_F(BlobGcTest, GcSettingsChangeAtRuntime) {
 
 TEST_F(BlobGcTest, RunBlobGcFollowsTheAgeCutoffUntilNoEligibleFileIsLeft) {
   Options o = GcOptions();
-  o.blob_gc_age_cutoff = 0.34;         // by age only:
-  o.blob_gc_garbage_threshold = 1.0;   // no file is garbage enough on its own
+  o.blob_gc_age_cutoff = 0.34;        // by age only:
+  o.blob_gc_garbage_threshold = 1.0;  // no file is garbage enough on its own
   Open(o);
   for (int file = 0; file < 3; file++) {
     for (int i = 0; i < 30; i++) Put(NumberedKey(file * 100 + i), Value(i, 0));

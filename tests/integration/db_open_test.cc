@@ -11,7 +11,8 @@ std::vector<std::string> FilesWithSuffix(const std::string& dir, const std::stri
   std::vector<std::string> children, r;
   EXPECT_TRUE(Env::Default()->GetChildren(dir, &children).ok());
   for (const auto& c : children) {
-    if (c.size() >= suffix.size() && c.compare(c.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (c.size() >= suffix.size() &&
+        c.compare(c.size() - suffix.size(), suffix.size(), suffix) == 0) {
       r.push_back(c);
     }
   }

@@ -20,7 +20,8 @@ namespace lode::test {
 // `suffix` (e.g. ".blob"), so a test can see how much I/O a read path does.
 class ReadCountingEnv : public EnvWrapper {
  public:
-  ReadCountingEnv(Env* target, std::string suffix) : EnvWrapper(target), suffix_(std::move(suffix)) {}
+  ReadCountingEnv(Env* target, std::string suffix)
+      : EnvWrapper(target), suffix_(std::move(suffix)) {}
 
   std::atomic<uint64_t> reads{0};           // every RandomAccessFile::Read
   std::atomic<uint64_t> matching_reads{0};  // those of files ending in suffix
@@ -111,7 +112,8 @@ class DBTest : public ::testing::Test {
     ro.snapshot = snap;
     std::map<std::string, std::string> r;
     auto it = db_->NewIterator(ro);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) r[it->key().ToString()] = it->value().ToString();
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      r[it->key().ToString()] = it->value().ToString();
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
     return r;
   }

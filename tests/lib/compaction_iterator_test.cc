@@ -31,9 +31,8 @@ class VectorIterator final : public Iterator {
   explicit VectorIterator(std::vector<Entry> entries) {
     InternalKeyComparator icmp(BytewiseComparator());
     for (const Entry& e : entries) kv_.emplace_back(IKey(e), e.value);
-    std::sort(kv_.begin(), kv_.end(), [&icmp](const auto& a, const auto& b) {
-      return icmp.Compare(a.first, b.first) < 0;
-    });
+    std::sort(kv_.begin(), kv_.end(),
+              [&icmp](const auto& a, const auto& b) { return icmp.Compare(a.first, b.first) < 0; });
   }
   bool Valid() const override { return i_ < kv_.size(); }
   void SeekToFirst() override { i_ = 0; }
@@ -90,36 +89,69 @@ constexpr ValueType B = kTypeBlobIndex;
 
 TEST(CompactionIteratorTest, MergeRulesTable) {
   const std::vector<Case> cases = {
-      {"newest wins without snapshots", {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}}, {},
-       false, {"a@3V"}},
-      {"a snapshot keeps what it sees", {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}}, {2},
-       false, {"a@3V", "a@2V"}},
-      {"snapshot between versions", {{"a", 5, V, ""}, {"a", 3, V, ""}, {"a", 1, V, ""}}, {4},
-       false, {"a@5V", "a@3V"}},
-      {"every stripe keeps its newest", {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}},
-       {1, 2}, false, {"a@3V", "a@2V", "a@1V"}},
-      {"empty stripes keep nothing extra", {{"a", 9, V, ""}, {"a", 8, V, ""}}, {1, 2, 3}, false,
+      {"newest wins without snapshots",
+       {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}},
+       {},
+       false,
+       {"a@3V"}},
+      {"a snapshot keeps what it sees",
+       {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}},
+       {2},
+       false,
+       {"a@3V", "a@2V"}},
+      {"snapshot between versions",
+       {{"a", 5, V, ""}, {"a", 3, V, ""}, {"a", 1, V, ""}},
+       {4},
+       false,
+       {"a@5V", "a@3V"}},
+      {"every stripe keeps its newest",
+       {{"a", 3, V, ""}, {"a", 2, V, ""}, {"a", 1, V, ""}},
+       {1, 2},
+       false,
+       {"a@3V", "a@2V", "a@1V"}},
+      {"empty stripes keep nothing extra",
+       {{"a", 9, V, ""}, {"a", 8, V, ""}},
+       {1, 2, 3},
+       false,
        {"a@9V"}},
       {"snapshot above everything", {{"a", 3, V, ""}, {"a", 2, V, ""}}, {10}, false, {"a@3V"}},
-      {"tombstone kept above older data", {{"a", 3, D, ""}, {"a", 2, V, ""}}, {}, false,
-       {"a@3D"}},
-      {"tombstone dropped at the bottom", {{"a", 3, D, ""}, {"a", 2, V, ""}, {"b", 1, V, ""}}, {},
-       true, {"b@1V"}},
-      {"tombstone kept for an older snapshot", {{"a", 3, D, ""}, {"a", 2, V, ""}}, {2}, true,
+      {"tombstone kept above older data", {{"a", 3, D, ""}, {"a", 2, V, ""}}, {}, false, {"a@3D"}},
+      {"tombstone dropped at the bottom",
+       {{"a", 3, D, ""}, {"a", 2, V, ""}, {"b", 1, V, ""}},
+       {},
+       true,
+       {"b@1V"}},
+      {"tombstone kept for an older snapshot",
+       {{"a", 3, D, ""}, {"a", 2, V, ""}},
+       {2},
+       true,
        {"a@3D", "a@2V"}},
-      {"tombstone seen by every snapshot dropped", {{"a", 3, D, ""}, {"a", 2, V, ""}}, {5}, true,
+      {"tombstone seen by every snapshot dropped",
+       {{"a", 3, D, ""}, {"a", 2, V, ""}},
+       {5},
+       true,
        {}},
-      {"tombstone under a newer value", {{"a", 4, V, ""}, {"a", 3, D, ""}, {"a", 2, V, ""}}, {},
-       true, {"a@4V"}},
+      {"tombstone under a newer value",
+       {{"a", 4, V, ""}, {"a", 3, D, ""}, {"a", 2, V, ""}},
+       {},
+       true,
+       {"a@4V"}},
       {"tombstone seen by a snapshot goes with what it hides",
        {{"a", 4, V, ""}, {"a", 3, D, ""}, {"a", 2, V, ""}},
        {3},
        true,
        {"a@4V"}},
-      {"blob indexes follow the same rules", {{"a", 4, B, ""}, {"a", 3, B, ""}, {"b", 2, B, ""}},
-       {}, false, {"a@4B", "b@2B"}},
+      {"blob indexes follow the same rules",
+       {{"a", 4, B, ""}, {"a", 3, B, ""}, {"b", 2, B, ""}},
+       {},
+       false,
+       {"a@4B", "b@2B"}},
       {"many keys interleaved",
-       {{"a", 1, V, ""}, {"c", 7, D, ""}, {"b", 5, V, ""}, {"c", 2, V, ""}, {"b", 6, D, ""},
+       {{"a", 1, V, ""},
+        {"c", 7, D, ""},
+        {"b", 5, V, ""},
+        {"c", 2, V, ""},
+        {"b", 6, D, ""},
         {"d", 3, V, ""}},
        {5},
        false,
@@ -221,11 +253,11 @@ std::string Index(uint64_t file, uint64_t size) {
 
 TEST(BlobAccountingTest, SumsKeptAndDroppedPerBlobFile) {
   VectorIterator input({{"a", 9, B, Index(7, 100)},
-                        {"a", 8, B, Index(7, 50)},   // hidden: garbage of 7
-                        {"a", 7, B, Index(8, 30)},   // hidden: garbage of 8
+                        {"a", 8, B, Index(7, 50)},  // hidden: garbage of 7
+                        {"a", 7, B, Index(8, 30)},  // hidden: garbage of 8
                         {"b", 6, B, Index(8, 1000)},
                         {"c", 5, V, "inline"},
-                        {"c", 4, B, Index(7, 5)},   // hidden
+                        {"c", 4, B, Index(7, 5)},  // hidden
                         {"d", 3, D, ""},
                         {"d", 2, B, Index(9, 70)}});  // under a dropped tombstone
   BlobAccounting acct;

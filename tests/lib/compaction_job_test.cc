@@ -108,7 +108,8 @@ class CompactionJobTest : public ::testing::Test {
     FileMetaData meta;
     meta.number = vset_->NewFileNumber();
     std::unique_ptr<WritableFile> file;
-    EXPECT_TRUE(Env::Default()->NewWritableFile(TableFileName(dir_.path(), meta.number), &file).ok());
+    EXPECT_TRUE(
+        Env::Default()->NewWritableFile(TableFileName(dir_.path(), meta.number), &file).ok());
     TableBuilderOptions topts;
     topts.icmp = &icmp_;
     TableBuilder builder(topts, file.get());
@@ -235,11 +236,14 @@ class CompactionJobTest : public ::testing::Test {
 };
 
 std::string K(int i) { return test::NumberedKey(i, 6); }
-std::string Val(const char* prefix, int i) { return prefix + std::to_string(i) + std::string(80, 'x'); }
+std::string Val(const char* prefix, int i) {
+  return prefix + std::to_string(i) + std::string(80, 'x');
+}
 
 // Older file: keys 0..99 at seq 1..100. Newer: 0..49 overwritten, 50..59 deleted.
 void TwoGenerations(std::vector<Entry>* older, std::vector<Entry>* newer) {
-  for (int i = 0; i < 100; i++) older->push_back({K(i), SequenceNumber(1 + i), kTypeValue, Val("v1-", i)});
+  for (int i = 0; i < 100; i++)
+    older->push_back({K(i), SequenceNumber(1 + i), kTypeValue, Val("v1-", i)});
   for (int i = 0; i < 60; i++) {
     if (i < 50) {
       newer->push_back({K(i), SequenceNumber(101 + i), kTypeValue, Val("v2-", i)});
@@ -331,7 +335,8 @@ TEST_F(CompactionJobTest, BlobRefsAndGarbageAreExact) {
   }
   for (int i = 0; i < 40; i++) {
     if (i < 30) {
-      newer.push_back({K(i), SequenceNumber(101 + i), kTypeBlobIndex, BlobIdx(501, 1000 * i, 7 + i)});
+      newer.push_back(
+          {K(i), SequenceNumber(101 + i), kTypeBlobIndex, BlobIdx(501, 1000 * i, 7 + i)});
       bytes501 += 7 + i;
     } else {
       newer.push_back({K(i), SequenceNumber(101 + i), kTypeDeletion, ""});

@@ -135,8 +135,8 @@ TEST_F(CompactionPickerTest, HighestLevelScoreWins) {
     Add(1, MakeFile(100 + i, test::NumberedKey(i * 10), test::NumberedKey(i * 10 + 1), 2 * kMiB));
   }
   for (int i = 0; i < 15; i++) {
-    Add(2, MakeFile(200 + i, test::NumberedKey(i * 10 + 5), test::NumberedKey(i * 10 + 6),
-                    10 * kMiB));
+    Add(2,
+        MakeFile(200 + i, test::NumberedKey(i * 10 + 5), test::NumberedKey(i * 10 + 6), 10 * kMiB));
   }
   Install();
   {

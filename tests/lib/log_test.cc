@@ -358,7 +358,8 @@ TEST_F(LogTest, TornTailNamesTheOffsetOfTheCutRecord) {
 
 TEST_F(LogTest, ZeroFilledTailIsATornTail) {
   for (int i = 0; i < 10; i++) Write(MakeRecord(i, 5000));
-  for (size_t zeros : {size_t{1}, size_t{6}, size_t{7}, size_t{100}, kBlockSize, 3 * kBlockSize + 5}) {
+  for (size_t zeros :
+       {size_t{1}, size_t{6}, size_t{7}, size_t{100}, kBlockSize, 3 * kBlockSize + 5}) {
     SCOPED_TRACE("zeros " + std::to_string(zeros));
     std::string contents = dest_.contents + std::string(zeros, '\0');
     ExpectSameRecords(ReadRecordsOf(contents), written_);

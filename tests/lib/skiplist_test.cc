@@ -109,7 +109,7 @@ TEST(SkipListTest, ConcurrentReadersSeeOrderedAndStableKeys) {
   constexpr int kInserts = 20000;
   Arena arena;
   List list(KeyComparator(), &arena);
-  std::atomic<int> published{0};   // keys [0, published) of `order` are inserted
+  std::atomic<int> published{0};  // keys [0, published) of `order` are inserted
   std::atomic<bool> done{false};
   std::vector<Key> order;
   {

@@ -171,7 +171,7 @@ TEST(VersionEditTest, UnknownTagIsNamed) {
 
 TEST(VersionEditTest, BadFieldIsNamedWithItsTag) {
   std::string encoded;
-  PutVarint32(&encoded, 7);  // new file
+  PutVarint32(&encoded, 7);   // new file
   PutVarint32(&encoded, 99);  // level out of range
   VersionEdit d;
   Status s = d.DecodeFrom(encoded);
@@ -181,9 +181,8 @@ TEST(VersionEditTest, BadFieldIsNamedWithItsTag) {
 }
 
 TEST(VersionEditTest, BlobRefsOutOfOrderOrEmptyAreRejected) {
-  for (auto refs : std::vector<std::vector<BlobRef>>{{{5, 1, 1}, {5, 1, 1}},
-                                                     {{6, 1, 1}, {5, 1, 1}},
-                                                     {{5, 0, 0}}}) {
+  for (auto refs : std::vector<std::vector<BlobRef>>{
+           {{5, 1, 1}, {5, 1, 1}}, {{6, 1, 1}, {5, 1, 1}}, {{5, 0, 0}}}) {
     VersionEdit e;
     e.AddFile(1, MakeFile(9, "a", "b", refs));
     std::string encoded;
@@ -198,7 +197,7 @@ TEST(VersionEditTest, HugeBlobRefCountIsRejectedWithoutAllocating) {
   VersionEdit e;
   e.AddFile(1, MakeFile(9, "a", "b"));
   e.EncodeTo(&encoded);
-  encoded.pop_back();               // n_refs = 0
+  encoded.pop_back();                  // n_refs = 0
   PutVarint32(&encoded, 0xffffffffu);  // claims 4G refs
   VersionEdit d;
   EXPECT_TRUE(d.DecodeFrom(encoded).IsCorruption());

@@ -255,11 +255,11 @@ TEST_F(VersionSetTest, BadEditsAreRejectedAndChangeNothing) {
   const std::string before = vset_->current()->DebugString();
 
   std::vector<VersionEdit> bad(6);
-  bad[0].RemoveFile(1, 99);                         // not there
-  bad[1].RemoveFile(2, 6);                          // wrong level
-  bad[2].AddFile(3, MakeFile(6, "x", "y"));         // number already live
-  bad[3].AddFile(1, MakeFile(7, "b", "cc"));        // overlaps table 6 in L1
-  bad[4].AddBlobGarbage(9, 1, 1);                   // unknown blob file
+  bad[0].RemoveFile(1, 99);                                    // not there
+  bad[1].RemoveFile(2, 6);                                     // wrong level
+  bad[2].AddFile(3, MakeFile(6, "x", "y"));                    // number already live
+  bad[3].AddFile(1, MakeFile(7, "b", "cc"));                   // overlaps table 6 in L1
+  bad[4].AddBlobGarbage(9, 1, 1);                              // unknown blob file
   bad[5].AddFile(options_.num_levels, MakeFile(8, "a", "b"));  // no such level
   for (VersionEdit& e : bad) {
     Status s = Apply(&e);
@@ -286,7 +286,8 @@ TEST_F(VersionSetTest, ManifestRollsOverWithAFullSnapshot) {
   EXPECT_NE(first_manifest, last_manifest);
   EXPECT_EQ(BaseName(DescriptorFileName(dir_.path(), last_manifest)) + "\n", CurrentContents());
   uint64_t size = 0;
-  ASSERT_TRUE(Env::Default()->GetFileSize(DescriptorFileName(dir_.path(), last_manifest), &size).ok());
+  ASSERT_TRUE(
+      Env::Default()->GetFileSize(DescriptorFileName(dir_.path(), last_manifest), &size).ok());
   EXPECT_LT(size, 4000u);  // rolled, not grown without bound
   const std::string before = vset_->current()->DebugString();
   ASSERT_TRUE(Reopen().ok());

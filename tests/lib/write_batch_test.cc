@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -99,7 +99,10 @@ TEST(WriteBatchTest, RepresentationFollowsTheDocumentedGrammar) {
   PutFixed64(&expected, 0x0102030405060708ull);
   PutFixed32(&expected, 2);
   expected += std::string("\x01\x01k\x02vv", 6);
-  expected += std::string("\x00\x01" "d", 3);
+  expected += std::string(
+      "\x00\x01"
+      "d",
+      3);
   EXPECT_EQ(WriteBatchInternal::Contents(&b).ToString(), expected);
   EXPECT_EQ(WriteBatchInternal::ByteSize(&b), expected.size());
   EXPECT_EQ(b.ApproximateSize(), expected.size());
@@ -260,9 +263,8 @@ TEST(WriteBatchTest, SequenceOverflowIsRejected) {
   WriteBatchInternal::SetSequence(&b, kMaxSequenceNumber);
   EXPECT_EQ(PrintContents(&b).rfind("ERROR:Corruption", 0), 0u);
   WriteBatchInternal::SetSequence(&b, kMaxSequenceNumber - 1);
-  EXPECT_EQ(PrintContents(&b),
-            "Put(a,1)@" + std::to_string(kMaxSequenceNumber - 1) + "Put(b,2)@" +
-                std::to_string(kMaxSequenceNumber));
+  EXPECT_EQ(PrintContents(&b), "Put(a,1)@" + std::to_string(kMaxSequenceNumber - 1) + "Put(b,2)@" +
+                                   std::to_string(kMaxSequenceNumber));
 }
 
 }  // namespace

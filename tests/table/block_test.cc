@@ -36,7 +36,8 @@ std::map<std::string, std::string> MakeModel(Random* rnd, int n) {
   std::map<std::string, std::string> m;
   while (static_cast<int>(m.size()) < n) {
     // Shared prefixes of varying lengths exercise the prefix compression.
-    std::string k = test::NumberedKey(rnd->Uniform(100000), 6) + test::RandomBytes(rnd, rnd->Uniform(4), 1.0);
+    std::string k =
+        test::NumberedKey(rnd->Uniform(100000), 6) + test::RandomBytes(rnd, rnd->Uniform(4), 1.0);
     m[k] = test::RandomBytes(rnd, rnd->Uniform(40), 1.0);
   }
   return m;
@@ -194,14 +195,18 @@ TEST(BlockTest, DamagedBlocksNeverCrash) {
   for (int trial = 0; trial < 3000; trial++) {
     std::string bad = good;
     switch (trial % 3) {
-      case 0: bad.resize(rnd.Uniform(good.size())); break;
+      case 0:
+        bad.resize(rnd.Uniform(good.size()));
+        break;
       case 1:
         for (int f = 0; f < 3; f++) {
           size_t pos = rnd.Uniform(bad.size());
           bad[pos] = static_cast<char>(bad[pos] ^ (1 << rnd.Uniform(8)));
         }
         break;
-      case 2: bad = test::RandomBytes(&rnd, rnd.Uniform(200), 1.0); break;
+      case 2:
+        bad = test::RandomBytes(&rnd, rnd.Uniform(200), 1.0);
+        break;
     }
     Block block(Own(bad), 0);
     std::unique_ptr<Iterator> it(block.NewIterator(BytewiseComparator()));

@@ -53,7 +53,7 @@ TEST(BloomFilterTest, FalsePositiveRateNearTargetAt10BitsPerKey) {
     if (r.KeyMayMatch(Cat("other", test::NumberedKey(i, 8)))) fp++;
   }
   const double rate = static_cast<double>(fp) / probes;
-  EXPECT_LE(rate, 0.02) << rate;  // theory: ~0.8% at 10 bits/key, 7 probes
+  EXPECT_LE(rate, 0.02) << rate;    // theory: ~0.8% at 10 bits/key, 7 probes
   EXPECT_GT(rate, 0.0005) << rate;  // the filter is not accidentally oversized
 }
 
@@ -80,8 +80,8 @@ TEST(BloomFilterTest, RepeatedKeysCountOnce) {
 }
 
 TEST(BloomFilterTest, MalformedFilterMatchesEverything) {
-  for (std::string bad : {std::string(), std::string("abc"), std::string(20, '\0'),
-                          std::string(20, '\x7f')}) {
+  for (std::string bad :
+       {std::string(), std::string("abc"), std::string(20, '\0'), std::string(20, '\x7f')}) {
     BloomFilterReader r(bad);
     EXPECT_FALSE(r.valid());
     EXPECT_TRUE(r.KeyMayMatch("anything"));

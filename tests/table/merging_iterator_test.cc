@@ -56,9 +56,16 @@ TEST(MergingIteratorTest, MatchesModelUnderRandomOperations) {
           m = model.lower_bound(target);
           break;
         }
-        case 1: it->SeekToFirst(); m = model.begin(); break;
-        case 2: it->SeekToLast(); m = model.empty() ? model.end() : std::prev(model.end()); break;
-        case 3: case 4:
+        case 1:
+          it->SeekToFirst();
+          m = model.begin();
+          break;
+        case 2:
+          it->SeekToLast();
+          m = model.empty() ? model.end() : std::prev(model.end());
+          break;
+        case 3:
+        case 4:
           if (m == model.end()) continue;
           it->Next();
           ++m;

@@ -34,9 +34,7 @@ class TableTest : public ::testing::Test {
  protected:
   using Model = std::map<std::string, std::string, IKeyLess>;
 
-  TableTest() : icmp_(BytewiseComparator()), model_(IKeyLess{&icmp_}) {
-    bopts_.icmp = &icmp_;
-  }
+  TableTest() : icmp_(BytewiseComparator()), model_(IKeyLess{&icmp_}) { bopts_.icmp = &icmp_; }
 
   // Builds a table from model_ into contents_.
   void Build() {
@@ -206,9 +204,16 @@ TEST_F(TableTest, SeekNextPrevAcrossBlockBoundariesMatchesModel) {
         m = model_.lower_bound(target);
         break;
       }
-      case 1: it->SeekToFirst(); m = model_.begin(); break;
-      case 2: it->SeekToLast(); m = std::prev(model_.end()); break;
-      case 3: case 4:
+      case 1:
+        it->SeekToFirst();
+        m = model_.begin();
+        break;
+      case 2:
+        it->SeekToLast();
+        m = std::prev(model_.end());
+        break;
+      case 3:
+      case 4:
         if (m == model_.end()) continue;
         it->Next();
         ++m;
@@ -248,12 +253,12 @@ TEST_F(TableTest, InternalGetFindsNewestVisibleVersion) {
       LookupKey lk(uk, snap);
       std::string found_key, found_value;
       int calls = 0;
-      Status s = t->InternalGet(ReadOptions(), lk.internal_key(),
-                                [&](const Slice& k, const Slice& v) {
-                                  calls++;
-                                  found_key = k.ToString();
-                                  found_value = v.ToString();
-                                });
+      Status s =
+          t->InternalGet(ReadOptions(), lk.internal_key(), [&](const Slice& k, const Slice& v) {
+            calls++;
+            found_key = k.ToString();
+            found_value = v.ToString();
+          });
       ASSERT_TRUE(s.ok()) << s.ToString();
       ASSERT_LE(calls, 1);
       auto m = model_.lower_bound(lk.internal_key().ToString());
@@ -285,14 +290,14 @@ TEST_F(TableTest, InternalGetPastTheLastKeyOfABlockReturnsNextBlocksFirst) {
   Build();
   auto t = OpenOk();
   std::string found;
-  ASSERT_TRUE(t->InternalGet(ReadOptions(), IKey("abcd", 9),
-                             [&](const Slice& k, const Slice&) { found = k.ToString(); })
-                  .ok());
+  ASSERT_TRUE(t->InternalGet(ReadOptions(), IKey("abcd", 9), [&](const Slice& k, const Slice&) {
+                 found = k.ToString();
+               }).ok());
   EXPECT_EQ(IKey("abz", 5), found);
   found.clear();
-  ASSERT_TRUE(t->InternalGet(ReadOptions(), IKey("b", 9),
-                             [&](const Slice& k, const Slice&) { found = k.ToString(); })
-                  .ok());
+  ASSERT_TRUE(t->InternalGet(ReadOptions(), IKey("b", 9), [&](const Slice& k, const Slice&) {
+                 found = k.ToString();
+               }).ok());
   EXPECT_EQ("", found);
 }
 
@@ -385,11 +390,11 @@ TEST_F(TableTest, CacheIsSharedSafelyBetweenTablesWithSameOffsets) {
   std::string va, vb;
   const std::string k = IKey(test::NumberedKey(3), kMaxSequenceNumber);
   ASSERT_TRUE(a->InternalGet(ReadOptions(), k, [&](const Slice&, const Slice& v) {
-                  va = v.ToString();
-                }).ok());
+                 va = v.ToString();
+               }).ok());
   ASSERT_TRUE(b->InternalGet(ReadOptions(), k, [&](const Slice&, const Slice& v) {
-                  vb = v.ToString();
-                }).ok());
+                 vb = v.ToString();
+               }).ok());
   EXPECT_NE(va, vb);
   EXPECT_EQ("other", vb);
 }
@@ -554,10 +559,14 @@ TEST_F(TableTest, BitFlipsAnywhereAreDetectedAndNeverCrash) {
   int flips = 0;
   // Every 5th byte covers data, filter, properties, metaindex, index, footer.
   for (size_t pos = 0; pos < good.size(); pos += 5) {
-    if (pos < p.data_bytes) in_data++;
-    else if (pos < p.data_bytes + p.filter_bytes) in_filter++;
-    else if (pos >= footer_start) in_footer++;
-    else if (pos >= footer_start - p.index_bytes) in_index++;
+    if (pos < p.data_bytes)
+      in_data++;
+    else if (pos < p.data_bytes + p.filter_bytes)
+      in_filter++;
+    else if (pos >= footer_start)
+      in_footer++;
+    else if (pos >= footer_start - p.index_bytes)
+      in_index++;
     std::string bad = good;
     bad[pos] = static_cast<char>(bad[pos] ^ (1 << rnd.Uniform(8)));
     flips++;

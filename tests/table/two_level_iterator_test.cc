@@ -35,7 +35,8 @@ struct Fixture {
                                [this](const Slice& v) -> Iterator* {
                                  const int b = std::stoi(v.ToString());
                                  for (int f : fail_blocks) {
-                                   if (f == b) return NewEmptyIterator(Status::Corruption("bad block"));
+                                   if (f == b)
+                                     return NewEmptyIterator(Status::Corruption("bad block"));
                                  }
                                  return new test::VectorIterator(BytewiseComparator(), blocks[b]);
                                });

@@ -114,8 +114,7 @@ Status FaultInjectionEnv::NewRandomAccessFile(const std::string& f,
   return s;
 }
 
-Status FaultInjectionEnv::NewWritableFile(const std::string& f,
-                                          std::unique_ptr<WritableFile>* r) {
+Status FaultInjectionEnv::NewWritableFile(const std::string& f, std::unique_ptr<WritableFile>* r) {
   Status s = Check(Op::kCreate, f);
   if (!s.ok()) return s;
   std::unique_ptr<WritableFile> file;

@@ -13,9 +13,8 @@ TempDir::TempDir() {
   const char* base = getenv("TMPDIR");
   std::string root = (base != nullptr && *base != '\0') ? base : "/tmp";
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = info != nullptr
-                         ? std::string(info->test_suite_name()) + "." + info->name()
-                         : "lode";
+  std::string name =
+      info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() : "lode";
   for (char& c : name) {
     if (c == '/') c = '_';
   }

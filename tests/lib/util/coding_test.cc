@@ -20,8 +20,17 @@ TEST(CodingTest, FixedRoundTrip) {
 }
 
 TEST(CodingTest, Varint64RoundTripsEdgeValues) {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 255, 16383, 16384, UINT32_MAX,
-                                  uint64_t{UINT32_MAX} + 1, UINT64_MAX - 1, UINT64_MAX};
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  127,
+                                  128,
+                                  255,
+                                  16383,
+                                  16384,
+                                  UINT32_MAX,
+                                  uint64_t{UINT32_MAX} + 1,
+                                  UINT64_MAX - 1,
+                                  UINT64_MAX};
   for (int k = 0; k < 64; k++) values.push_back((uint64_t{1} << k) - 1);
   std::string s;
   for (uint64_t v : values) PutVarint64(&s, v);
