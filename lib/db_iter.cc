@@ -59,6 +59,7 @@ class DBIter final : public Iterator {
   enum Direction { kForward, kReverse };
 
   void FindNextUserEntry(bool skipping, std::string* skip);
+  void FindFirstForward();
   void FindPrevUserEntry();
   bool ParseKey(ParsedInternalKey* key);
   void ResetBlob() {
@@ -231,11 +232,7 @@ void DBIter::Seek(const Slice& target) {
   saved_key_.clear();
   AppendInternalKey(&saved_key_, ParsedInternalKey(target, sequence_, kValueTypeForSeek));
   iter_->Seek(saved_key_);
-  if (iter_->Valid()) {
-    FindNextUserEntry(false, &saved_key_);
-  } else {
-    valid_ = false;
-  }
+  FindFirstForward();
 }
 
 void DBIter::SeekToFirst() {
@@ -243,6 +240,11 @@ void DBIter::SeekToFirst() {
   ResetBlob();
   ClearSavedValue();
   iter_->SeekToFirst();
+  FindFirstForward();
+}
+
+// After a forward positioning of iter_: the first visible entry from there.
+void DBIter::FindFirstForward() {
   if (iter_->Valid()) {
     FindNextUserEntry(false, &saved_key_);
   } else {
