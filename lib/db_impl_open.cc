@@ -95,6 +95,20 @@ Status DBImpl::NewDB() {
 Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit, bool* save_manifest) {
   Status s = versions_->Recover(save_manifest);
   if (!s.ok()) return s;
+  // The WAL the manifest names as live is created before any edit names it
+  // and deleted only after a later edit moves past it, so it must be here.
+  // If it is not, the manifest's newest records were lost (a damaged tail
+  // read as a torn write) and what they installed would silently vanish.
+  const uint64_t live_log = versions_->LogNumber();
+  if (live_log != 0 && !env_->FileExists(LogFileName(dbname_, live_log))) {
+    std::string manifest;
+    if (!ReadFileToString(env_, CurrentFileName(dbname_), &manifest).ok()) manifest = "MANIFEST";
+    while (!manifest.empty() && manifest.back() == '\n') manifest.pop_back();
+    return Status::Corruption(dbname_ + "/" + manifest,
+                              "names " + BaseName(LogFileName(dbname_, live_log)) +
+                                  " as the live WAL but it is missing: the manifest's newest "
+                                  "records are probably damaged");
+  }
   s = CheckLiveFilesExist();
   if (!s.ok()) return s;
 
