@@ -325,7 +325,6 @@ class CorruptionGridTest : public ::testing::Test {
               << " recovered=" << s.recovered << std::endl;
   }
 
-
   static uint64_t Size(const std::string& name) {
     return fs::file_size(Source()->path() + "/" + name);
   }
