@@ -193,7 +193,7 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
 Status DBImpl::MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force) {
   bool allow_delay = !force;
   while (true) {
-    Options opts = options_;
+    const Options& opts = options_;  // mutex_ held while it is read
     if (!bg_error_.ok()) return bg_error_;
     if (shutting_down_.load(std::memory_order_acquire)) {
       return Status::IOError(dbname_, "the DB is closing");
