@@ -4,12 +4,13 @@
 #include "blob/blob_file_reader.h"
 #include "blob/blob_index.h"
 #include "lib/blob_accounting.h"
+#include "lib/util/rate_limiter.h"
 
 namespace lode {
 
 BlobRelocator::BlobRelocator(const BlobFileBuilderOptions& builder_options, BlobFileCache* files,
-                             std::set<uint64_t> eligible)
-    : builder_(builder_options), files_(files), eligible_(std::move(eligible)) {}
+                             std::set<uint64_t> eligible, RateLimiter* limiter)
+    : builder_(builder_options), files_(files), eligible_(std::move(eligible)), limiter_(limiter) {}
 
 BlobRelocator::~BlobRelocator() {
   if (!finished_) builder_.Abandon();
@@ -23,6 +24,7 @@ Status BlobRelocator::OnKeep(const ParsedInternalKey& key, const Slice& value,
   Status s = index.DecodeFrom(value);
   if (!s.ok()) return s;
   if (eligible_.count(index.file_number) == 0) return Status::OK();
+  if (limiter_ != nullptr) limiter_->Request(index.size);
   std::shared_ptr<BlobFileReader> reader;
   s = files_->Get(index.file_number, &reader);
   if (s.ok()) s = reader->ReadStored(key.user_key, index, &stored_);

@@ -24,6 +24,7 @@
 namespace lode {
 
 class BlobFileCache;
+class RateLimiter;
 
 struct BlobRelocatorStats {
   uint64_t blobs_relocated = 0;
@@ -32,9 +33,10 @@ struct BlobRelocatorStats {
 
 class BlobRelocator final : public CompactionEntryHandler {
  public:
-  // eligible: blob files to relocate out of. files must outlive this.
+  // eligible: blob files to relocate out of. files (and limiter, if not
+  // null: it paces the bytes copied) must outlive this.
   BlobRelocator(const BlobFileBuilderOptions& builder_options, BlobFileCache* files,
-                std::set<uint64_t> eligible);
+                std::set<uint64_t> eligible, RateLimiter* limiter = nullptr);
   ~BlobRelocator() override;
 
   Status OnKeep(const ParsedInternalKey& key, const Slice& value, std::string* new_value,
@@ -52,6 +54,7 @@ class BlobRelocator final : public CompactionEntryHandler {
   BlobFileBuilder builder_;
   BlobFileCache* const files_;
   const std::set<uint64_t> eligible_;
+  RateLimiter* const limiter_;
   BlobRelocatorStats stats_;
   std::string stored_;  // scratch for one blob
   bool finished_ = false;

@@ -103,6 +103,28 @@ std::string GcReport::ToText() const {
   line("GC so far", Plural(gc_runs, "run") + ", " + HumanBytes(bytes_relocated) + " relocated (" +
                         Plural(blobs_relocated, "blob") + "), " + Plural(files_dropped, "file") +
                         " dropped, " + HumanBytes(bytes_reclaimed) + " reclaimed");
+  line("GC I/O", HumanBytes(gc_bytes_read) + " read, " + HumanBytes(gc_bytes_written) +
+                     " written; " + Plural(reveal_compactions, "reveal merge") + ", " +
+                     Plural(scheduled_plans, "relocation plan") + ", " +
+                     Plural(idle_jobs, "idle job"));
+  if (max_space_amplification > 0) {
+    line("ceiling", Format("%.2fx (GC starts at %.2fx); now %.2fx, at most %.2fx counting %s "
+                           "that may be hidden garbage",
+                           max_space_amplification, gc_trigger, space_amplification,
+                           space_amplification_upper, HumanBytes(hidden_garbage_bound).c_str()));
+  } else {
+    line("ceiling", "none (max_space_amplification = 0)");
+  }
+  line("next", (idle ? "[idle] " : "") + next_action + ": " + next_reason);
+  if (!candidates.empty()) {
+    std::string c;
+    for (const GcReportCandidate& k : candidates) {
+      if (!c.empty()) c += ", ";
+      c += Format("%06" PRIu64 "%s (%s garbage, score %.2f)", k.number, k.planned ? "*" : "",
+                  HumanPercent(k.garbage_ratio).c_str(), k.score);
+    }
+    line("candidates", c);
+  }
 
   out += "\n";
   if (files.empty()) {
@@ -170,6 +192,55 @@ std::string GcReport::ToJson() const {
   w.Uint(files_dropped);
   w.Key("bytes_reclaimed");
   w.Uint(bytes_reclaimed);
+  w.Key("bytes_read");
+  w.Uint(gc_bytes_read);
+  w.Key("bytes_written");
+  w.Uint(gc_bytes_written);
+  w.Key("reveal_compactions");
+  w.Uint(reveal_compactions);
+  w.Key("scheduled_plans");
+  w.Uint(scheduled_plans);
+  w.Key("idle_jobs");
+  w.Uint(idle_jobs);
+  w.EndObject();
+
+  w.Key("scheduler");
+  w.BeginObject();
+  w.Key("max_space_amplification");
+  w.Double(max_space_amplification);
+  w.Key("trigger");
+  w.Double(gc_trigger);
+  w.Key("space_amplification");
+  w.Double(space_amplification);
+  w.Key("space_amplification_upper");
+  w.Double(space_amplification_upper);
+  w.Key("hidden_garbage_bound");
+  w.Uint(hidden_garbage_bound);
+  w.Key("idle");
+  w.Bool(idle);
+  w.Key("next_action");
+  w.String(next_action);
+  w.Key("reason");
+  w.String(next_reason);
+  w.Key("candidates");
+  w.BeginArray();
+  for (const GcReportCandidate& k : candidates) {
+    w.BeginObject();
+    w.Key("number");
+    w.Uint(k.number);
+    w.Key("live_bytes");
+    w.Uint(k.live_bytes);
+    w.Key("garbage_bytes");
+    w.Uint(k.garbage_bytes);
+    w.Key("garbage_ratio");
+    w.Double(k.garbage_ratio);
+    w.Key("score");
+    w.Double(k.score);
+    w.Key("planned");
+    w.Bool(k.planned);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 
   w.Key("files");

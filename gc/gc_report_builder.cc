@@ -56,6 +56,49 @@ void BuildGcReport(const Version* v, const BlobGcThresholds& thresholds, const G
   report->blobs_relocated = stats.blobs_relocated;
   report->files_dropped = stats.files_dropped;
   report->bytes_reclaimed = stats.bytes_reclaimed;
+  report->gc_bytes_read = stats.bytes_read;
+  report->gc_bytes_written = stats.bytes_written;
+  report->reveal_compactions = stats.reveal_compactions;
+  report->scheduled_plans = stats.scheduled_plans;
+  report->idle_jobs = stats.idle_jobs;
+}
+
+void AddGcPlanToReport(const BlobGcPlan& plan, const std::set<uint64_t>& running_plan, bool idle,
+                       GcReport* report) {
+  report->max_space_amplification = plan.ceiling;
+  report->gc_trigger = plan.trigger;
+  report->space_amplification_upper = plan.space_amp_upper;
+  report->hidden_garbage_bound = plan.shadowing_bytes;
+  report->idle = idle;
+  if (!running_plan.empty()) {
+    report->next_action = "relocate";
+    report->next_reason = "carrying out a plan over " + std::to_string(running_plan.size()) +
+                          " file(s); then: " + plan.reason;
+  } else {
+    switch (plan.action) {
+      case BlobGcAction::kNone:
+        report->next_action = "none";
+        break;
+      case BlobGcAction::kReveal:
+        report->next_action = "reveal";
+        break;
+      case BlobGcAction::kRelocate:
+        report->next_action = "relocate";
+        break;
+    }
+    report->next_reason = plan.reason;
+  }
+  for (const BlobGcCandidate& c : plan.candidates) {
+    GcReportCandidate r;
+    r.number = c.number;
+    r.live_bytes = c.live_bytes;
+    r.garbage_bytes = c.garbage_bytes;
+    r.garbage_ratio = c.garbage_ratio;
+    r.score = c.score;
+    r.planned = running_plan.count(c.number) > 0 ||
+                (running_plan.empty() && plan.gc_files.count(c.number) > 0);
+    report->candidates.push_back(r);
+  }
 }
 
 }  // namespace lode

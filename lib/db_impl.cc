@@ -15,6 +15,7 @@
 #include "lib/memtable.h"
 #include "lib/table_cache.h"
 #include "lib/util/cache.h"
+#include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
 #include "lib/write_batch_internal.h"
 #include "table/merging_iterator.h"
@@ -52,6 +53,7 @@ DBImpl::DBImpl(const Options& options, const std::string& dbname)
   versions_ = std::make_unique<VersionSet>(dbname_, &options_, table_cache_.get(), &icmp_);
   tmp_batch_ = std::make_unique<WriteBatch>();
   stats_.levels.resize(static_cast<size_t>(options.num_levels));
+  gc_rate_limiter_ = std::make_unique<RateLimiter>(options.blob_gc_rate_limit);
 }
 
 DBImpl::~DBImpl() {
@@ -114,6 +116,8 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
   uint64_t last_sequence = versions_->LastSequence();
   Writer* last_writer = &w;
   if (status.ok() && updates != nullptr) {
+    // Idle reclamation waits for a pause in writes.
+    last_write_micros_.store(env_->NowMicros(), std::memory_order_relaxed);
     WriteBatch* group = BuildBatchGroup(&last_writer);
     WriteBatchInternal::SetSequence(group, last_sequence + 1);
     const uint32_t count = WriteBatchInternal::Count(group);
@@ -343,7 +347,11 @@ void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
 Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& updates) {
   std::lock_guard<std::mutex> l(mutex_);
   Status s = ApplyOptionUpdates(updates, &options_);
-  if (s.ok()) bg_work_cv_.notify_all();  // thresholds may make new work due
+  if (s.ok()) {
+    gc_rate_limiter_->SetRate(options_.blob_gc_rate_limit);
+    gc_blocked_version_ = 0;  // the scheduler plans anew under the new options
+    bg_work_cv_.notify_all();  // thresholds may make new work due
+  }
   return s;
 }
 

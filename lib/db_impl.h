@@ -31,6 +31,7 @@ class BlobSource;
 class Cache;
 class Compaction;
 class MemTable;
+class RateLimiter;
 class TableCache;
 class Version;
 class VersionEdit;
@@ -91,9 +92,24 @@ class DBImpl final : public DB {
   bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
   Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, VersionEdit* edit,
                        bool log_and_apply);
+  // paced: relocation goes through the GC rate limiter.
   Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
-                       const std::set<uint64_t>* gc_files = nullptr);
+                       const std::set<uint64_t>* gc_files = nullptr, bool paced = false);
   Compaction* PickBlobGcCompaction(const std::set<uint64_t>& gc_files, bool* found);
+  // The next job of the space-ceiling and idle scheduler (db_impl_gc.cc), or
+  // nullptr. urgent_only: only work that goes ahead of ordinary compactions.
+  // *gc_files: the files the job relocates out of; *paced: whether it is
+  // rate limited.
+  Compaction* PickScheduledGcCompaction(bool urgent_only, std::set<uint64_t>* gc_files,
+                                        bool* paced);
+  // The scheduler has work it could start now.
+  bool ScheduledGcDue() const;
+  // No write for blob_gc_idle_seconds, and idle GC has not finished since.
+  bool IdleGcDue() const;
+  // How long a background thread with nothing to do may sleep before idle GC
+  // becomes due; 0: until woken.
+  uint64_t IdleGcWaitMicros() const;
+  bool HasSpaceCeiling() const { return options_.max_space_amplification > 1.0; }
   void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
   // Manual work (CompactRange, RunBlobGc) runs alone: Begin waits for running
   // jobs and keeps automatic compactions from starting until End.
@@ -154,6 +170,16 @@ class DBImpl final : public DB {
   Status bg_error_;                                // GUARDED_BY(mutex_)
   DBStats stats_;                                  // GUARDED_BY(mutex_)
   GcStats gc_stats_;                               // GUARDED_BY(mutex_)
+  std::unique_ptr<RateLimiter> gc_rate_limiter_;
+  // The scheduler's current relocation plan: blob files being copied out of,
+  // one pinning table per job, until no table references them.
+  std::set<uint64_t> gc_plan_files_;  // GUARDED_BY(mutex_)
+  // The version in which the scheduler found work but nothing it could start
+  // with no job running: it waits for the next version instead of spinning.
+  uint64_t gc_blocked_version_ = 0;  // GUARDED_BY(mutex_)
+  std::atomic<uint64_t> last_write_micros_{0};
+  // last_write_micros_ as it was when idle GC found nothing more to do.
+  uint64_t idle_gc_done_for_ = UINT64_MAX;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace lode

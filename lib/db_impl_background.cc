@@ -1,5 +1,6 @@
 // DBImpl: background threads, flushes, compactions, obsolete-file deletion.
 #include <algorithm>
+#include <chrono>
 
 #include "blob/blob_file_cache.h"
 #include "gc/blob_gc_policy.h"
@@ -25,7 +26,17 @@ void DBImpl::StartBackgroundThreads() {
 void DBImpl::BackgroundThreadMain() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!shutting_down_.load(std::memory_order_acquire)) {
-    if (!RunOneBackgroundJob(lock)) bg_work_cv_.wait(lock);
+    if (RunOneBackgroundJob(lock)) continue;
+    // Looking for work may have changed what counts as pending (a finished
+    // GC plan pruned, idle reclamation found done): let waiters look again.
+    bg_done_cv_.notify_all();
+    // Idle reclamation is the one job that becomes due by time alone.
+    const uint64_t wait = IdleGcWaitMicros();
+    if (wait == 0) {
+      bg_work_cv_.wait(lock);
+    } else {
+      bg_work_cv_.wait_for(lock, std::chrono::microseconds(wait));
+    }
   }
 }
 
@@ -52,9 +63,21 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     return true;
   }
   if (manual_compaction_ != nullptr) return false;  // the manual one runs alone
-  Compaction* c = versions_->NeedsCompaction() ? versions_->PickCompaction() : nullptr;
+  // An idle DB flushes its memtable first: overwrites still in memory hide
+  // garbage that idle reclamation could not see otherwise. No writer is in
+  // the queue, so the switch cannot race one.
+  if (imm_ == nullptr && writers_.empty() && mem_->NumEntries() > 0 &&
+      !versions_->current()->blob_files().empty() && IdleGcDue()) {
+    return SwitchMemTable().ok();
+  }
   std::set<uint64_t> forced_gc_files;
-  if (c == nullptr && options_.enable_blob_gc) {
+  bool paced = false;
+  // Near the space ceiling GC goes first, so ordinary compactions cannot
+  // starve it; otherwise it takes what they leave.
+  Compaction* c = PickScheduledGcCompaction(/*urgent_only=*/true, &forced_gc_files, &paced);
+  if (c == nullptr && versions_->NeedsCompaction()) c = versions_->PickCompaction();
+  if (c == nullptr) c = PickScheduledGcCompaction(/*urgent_only=*/false, &forced_gc_files, &paced);
+  if (c == nullptr && options_.enable_blob_gc && !HasSpaceCeiling()) {
     // Garbage that ordinary compactions do not reach (cold tables at the
     // bottom): compact exactly the tables that pin the eligible files.
     BlobGcCandidates candidates =
@@ -67,7 +90,7 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
   }
   if (c == nullptr) return false;
   running_jobs_++;
-  Status s = RunCompaction(lock, c, forced_gc_files.empty() ? nullptr : &forced_gc_files);
+  Status s = RunCompaction(lock, c, forced_gc_files.empty() ? nullptr : &forced_gc_files, paced);
   if (!s.ok() && !shutting_down_.load(std::memory_order_acquire)) RecordBackgroundError(s);
   running_jobs_--;
   bg_done_cv_.notify_all();
@@ -155,7 +178,7 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, 
 // relocated on the way. REQUIRES: mutex_ held by lock; released during the
 // I/O. Takes ownership of c.
 Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
-                             const std::set<uint64_t>* gc_files) {
+                             const std::set<uint64_t>* gc_files, bool paced) {
   std::unique_ptr<Compaction> owned(c);
   const uint64_t start = env_->NowMicros();
   const int out_level = c->output_level();
@@ -178,6 +201,10 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
   std::set<uint64_t> eligible;
   if (gc_files != nullptr) {
     eligible = *gc_files;
+  } else if (options_.enable_blob_gc && HasSpaceCeiling()) {
+    // Under a ceiling only the scheduler's plan decides what is copied: an
+    // ordinary compaction that meets those files helps it along.
+    eligible = gc_plan_files_;
   } else if (options_.enable_blob_gc) {
     eligible =
         PickBlobGcCandidates(c->input_version()->blob_files(), BlobGcThresholdsFrom(options_))
@@ -191,7 +218,8 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
     bopts.blob_file_size = options_.blob_file_size;
     bopts.compression = options_.blob_compression;
     bopts.new_file_number = [this] { return NewPendingOutput(); };
-    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible);
+    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible,
+                                                paced ? gc_rate_limiter_.get() : nullptr);
   }
   CompactionJobContext ctx;
   ctx.dbname = dbname_;
@@ -234,6 +262,8 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
       if (gc_files == nullptr) gc_stats_.relocations++;  // RunBlobGc counts itself once
       gc_stats_.blobs_relocated += relocator->stats().blobs_relocated;
       gc_stats_.bytes_relocated += relocator->stats().bytes_relocated;
+      gc_stats_.bytes_read += relocator->stats().bytes_relocated;
+      for (const BlobFileAddition& b : new_blob_files) gc_stats_.bytes_written += b.file_size;
     }
     RecordDroppedBlobFiles(*c->edit(), c->input_version());
   }
@@ -309,11 +339,11 @@ void DBImpl::DeleteObsoleteFiles(std::unique_lock<std::mutex>& lock) {
 bool DBImpl::HasPendingWork() const {
   if (imm_ != nullptr || running_jobs_ > 0) return true;
   if (!bg_error_.ok() || manual_compaction_ != nullptr) return false;
-  return versions_->NeedsCompaction() || ForcedBlobGcDue();
+  return versions_->NeedsCompaction() || ForcedBlobGcDue() || ScheduledGcDue();
 }
 
 bool DBImpl::ForcedBlobGcDue() const {
-  return options_.enable_blob_gc &&
+  return options_.enable_blob_gc && !HasSpaceCeiling() &&
          PickBlobGcCandidates(versions_->current()->blob_files(), BlobGcThresholdsFrom(options_))
              .force;
 }

@@ -9,6 +9,9 @@ namespace lode {
 Status DBImpl::GetGcReport(GcReport* report) {
   std::lock_guard<std::mutex> l(mutex_);
   BuildGcReport(versions_->current(), BlobGcThresholdsFrom(options_), gc_stats_, report);
+  const bool idle = IdleGcDue();
+  AddGcPlanToReport(PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), idle),
+                    gc_plan_files_, idle, report);
   return Status::OK();
 }
 
@@ -42,6 +45,90 @@ Compaction* DBImpl::PickBlobGcCompaction(const std::set<uint64_t>& gc_files, boo
     }
   }
   return nullptr;
+}
+
+bool DBImpl::IdleGcDue() const {
+  if (!options_.enable_blob_gc || options_.blob_gc_idle_seconds == 0) return false;
+  const uint64_t last = last_write_micros_.load(std::memory_order_relaxed);
+  if (idle_gc_done_for_ == last) return false;
+  return env_->NowMicros() >= last + options_.blob_gc_idle_seconds * 1000000;
+}
+
+uint64_t DBImpl::IdleGcWaitMicros() const {
+  if (!options_.enable_blob_gc || options_.blob_gc_idle_seconds == 0 || !bg_error_.ok()) return 0;
+  const uint64_t last = last_write_micros_.load(std::memory_order_relaxed);
+  if (idle_gc_done_for_ == last) return 0;
+  const uint64_t due = last + options_.blob_gc_idle_seconds * 1000000;
+  const uint64_t now = env_->NowMicros();
+  // Already due but nothing ran: a job in flight or manual work holds it up,
+  // and their end wakes this thread.
+  return now >= due ? 0 : due - now;
+}
+
+bool DBImpl::ScheduledGcDue() const {
+  if (!options_.enable_blob_gc) return false;
+  const bool idle = IdleGcDue();
+  if (!HasSpaceCeiling() && !idle) return false;
+  if (gc_blocked_version_ == versions_->CurrentNumber()) return false;
+  if (!gc_plan_files_.empty()) return true;
+  return PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), idle).action !=
+         BlobGcAction::kNone;
+}
+
+Compaction* DBImpl::PickScheduledGcCompaction(bool urgent_only, std::set<uint64_t>* gc_files,
+                                              bool* paced) {
+  gc_files->clear();
+  *paced = false;
+  if (!options_.enable_blob_gc) return nullptr;
+  const bool idle = IdleGcDue();
+  if (!HasSpaceCeiling() && !idle) return nullptr;
+  const uint64_t version_number = versions_->CurrentNumber();
+  if (gc_blocked_version_ == version_number) return nullptr;
+  Version* v = versions_->current();
+  for (auto it = gc_plan_files_.begin(); it != gc_plan_files_.end();) {
+    it = v->blob_files().count(*it) == 0 ? gc_plan_files_.erase(it) : std::next(it);
+  }
+  const BlobGcPlan plan = PlanBlobGc(v, BlobGcSchedulerOptionsFrom(options_), idle);
+  if (urgent_only && !plan.urgent) return nullptr;
+  Compaction* c = nullptr;
+  bool busy = false;
+  if (!gc_plan_files_.empty()) {
+    // Finish the running plan first: its files die only once every table
+    // pinning them is rewritten.
+    c = PickBlobGcCompaction(gc_plan_files_, &busy);
+    if (c != nullptr) {
+      *gc_files = gc_plan_files_;
+      *paced = !plan.urgent;
+      if (idle) gc_stats_.idle_jobs++;
+      return c;
+    }
+    if (!busy) gc_plan_files_.clear();  // nothing pins them any more
+  }
+  if (c == nullptr && !busy) {
+    switch (plan.action) {
+      case BlobGcAction::kNone:
+        if (idle) idle_gc_done_for_ = last_write_micros_.load(std::memory_order_relaxed);
+        return nullptr;
+      case BlobGcAction::kReveal:
+        c = versions_->CompactRange(plan.reveal_level, nullptr, nullptr, &busy);
+        if (c != nullptr) gc_stats_.reveal_compactions++;
+        break;
+      case BlobGcAction::kRelocate:
+        gc_plan_files_ = plan.gc_files;
+        c = PickBlobGcCompaction(gc_plan_files_, &busy);
+        if (c != nullptr) {
+          gc_stats_.scheduled_plans++;
+          *gc_files = gc_plan_files_;
+          *paced = !plan.urgent;
+        }
+        break;
+    }
+  }
+  if (c != nullptr && idle) gc_stats_.idle_jobs++;
+  // Work planned but nothing can start and no job is running to change that:
+  // wait for the next version rather than plan the same thing again.
+  if (c == nullptr && running_jobs_ == 0) gc_blocked_version_ = version_number;
+  return c;
 }
 
 Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {

@@ -58,6 +58,7 @@ Status DBImpl::Open() {
     lock.lock();
     if (!s.ok()) return s;
   }
+  last_write_micros_.store(env_->NowMicros(), std::memory_order_relaxed);
   StartBackgroundThreads();
   bg_work_cv_.notify_all();
   return Status::OK();

@@ -106,6 +106,10 @@ const std::map<std::string, Setter>& MutableOptions() {
       {"blob_gc_age_cutoff", DoubleField(&Options::blob_gc_age_cutoff)},
       {"blob_gc_garbage_threshold", DoubleField(&Options::blob_gc_garbage_threshold)},
       {"blob_gc_force_threshold", DoubleField(&Options::blob_gc_force_threshold)},
+      {"max_space_amplification", DoubleField(&Options::max_space_amplification)},
+      {"blob_gc_idle_seconds", UintField(&Options::blob_gc_idle_seconds)},
+      {"blob_gc_idle_space_amplification", DoubleField(&Options::blob_gc_idle_space_amplification)},
+      {"blob_gc_rate_limit", UintField(&Options::blob_gc_rate_limit)},
   };
   return *m;
 }
@@ -156,7 +160,20 @@ Status ValidateOptions(const Options& o) {
   Status s = CheckFraction("blob_gc_age_cutoff", o.blob_gc_age_cutoff);
   if (s.ok()) s = CheckFraction("blob_gc_garbage_threshold", o.blob_gc_garbage_threshold);
   if (s.ok()) s = CheckFraction("blob_gc_force_threshold", o.blob_gc_force_threshold);
-  return s;
+  if (!s.ok()) return s;
+  if (!(o.max_space_amplification == 0 ||
+        (o.max_space_amplification > 1.0 && o.max_space_amplification <= 100))) {
+    return Bad("max_space_amplification", "must be 0 (no ceiling) or in (1, 100], got " +
+                                              std::to_string(o.max_space_amplification));
+  }
+  if (!(o.blob_gc_idle_space_amplification >= 1.0 && o.blob_gc_idle_space_amplification <= 100)) {
+    return Bad("blob_gc_idle_space_amplification",
+               "must be in [1, 100], got " + std::to_string(o.blob_gc_idle_space_amplification));
+  }
+  if (o.blob_gc_idle_seconds > 365ull * 24 * 3600) {
+    return Bad("blob_gc_idle_seconds", "must be at most a year of seconds");
+  }
+  return Status::OK();
 }
 
 Status ApplyOptionUpdates(const std::unordered_map<std::string, std::string>& updates,
@@ -194,6 +211,10 @@ std::string OptionsToString(const Options& o) {
   add("blob_gc_age_cutoff", std::to_string(o.blob_gc_age_cutoff));
   add("blob_gc_garbage_threshold", std::to_string(o.blob_gc_garbage_threshold));
   add("blob_gc_force_threshold", std::to_string(o.blob_gc_force_threshold));
+  add("max_space_amplification", std::to_string(o.max_space_amplification));
+  add("blob_gc_idle_seconds", std::to_string(o.blob_gc_idle_seconds));
+  add("blob_gc_idle_space_amplification", std::to_string(o.blob_gc_idle_space_amplification));
+  add("blob_gc_rate_limit", std::to_string(o.blob_gc_rate_limit));
   return r;
 }
 

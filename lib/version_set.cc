@@ -397,6 +397,7 @@ void VersionSet::AppendVersion(Version* v) {
   assert(v->refs_ == 0 && v != current_);
   if (current_ != nullptr) current_->Unref();
   current_ = v;
+  current_number_++;
   v->Ref();
   v->prev_ = dummy_versions_.prev_;
   v->next_ = &dummy_versions_;

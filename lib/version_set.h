@@ -149,6 +149,8 @@ class VersionSet {
   Status Recover(bool* save_manifest);
 
   Version* current() const { return current_; }
+  // Counts installed versions: changes whenever current() does.
+  uint64_t CurrentNumber() const { return current_number_; }
 
   // Number of the live manifest (the one recovered until a new one is written).
   uint64_t ManifestFileNumber() const { return manifest_file_number_; }
@@ -262,6 +264,7 @@ class VersionSet {
 
   Version dummy_versions_;  // head of the circular list of live versions
   Version* current_ = nullptr;
+  uint64_t current_number_ = 0;
 
   // Per level: the largest key of the last compaction there; the next one
   // starts after it (round robin).

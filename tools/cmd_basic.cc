@@ -34,6 +34,7 @@ bool WriteStdout(const Slice& bytes) {
 int OpenExisting(const std::string& command, const std::string& path, std::unique_ptr<DB>* db) {
   Options options;
   options.create_if_missing = false;
+  options.enable_blob_gc = false;  // reading must not start GC
   Status s = OpenDb(path, options, false, db);
   return s.ok() ? kExitOk : FailStatus(command, path, s);
 }

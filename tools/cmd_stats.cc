@@ -21,6 +21,7 @@ int RunStats(const Args& args) {
   const std::string& path = p.positionals()[0];
   Options options;
   options.create_if_missing = false;
+  options.enable_blob_gc = false;  // inspecting must not change what it shows
   std::unique_ptr<DB> db;
   Status s = OpenDb(path, options, false, &db);
   if (!s.ok()) return FailStatus("stats", path, s);

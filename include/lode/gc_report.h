@@ -29,6 +29,16 @@ struct GcReportBlobFile {
   std::string TablesByLevel() const;
 };
 
+// A blob file the space-ceiling scheduler ranks for relocation.
+struct GcReportCandidate {
+  uint64_t number = 0;
+  uint64_t live_bytes = 0;     // what relocating it copies
+  uint64_t garbage_bytes = 0;  // what it frees
+  double garbage_ratio = 0;
+  double score = 0;      // benefit/cost, age-weighted: higher goes first
+  bool planned = false;  // in the plan being carried out now
+};
+
 struct GcReport {
   std::vector<GcReportBlobFile> files;  // sorted by garbage ratio, highest first
 
@@ -46,12 +56,30 @@ struct GcReport {
   double garbage_threshold = 0;
   double force_threshold = 0;
 
+  // The space-ceiling scheduler (doc/gc.md): its ceiling, the trigger at
+  // which it starts, the space amplification if every possibly hidden garbage
+  // byte (overwrites not yet merged with older versions) were garbage, and
+  // what it does next and why.
+  double max_space_amplification = 0;  // 0: no ceiling
+  double gc_trigger = 0;
+  double space_amplification_upper = 0;
+  uint64_t hidden_garbage_bound = 0;          // blob bytes referenced above the bottom level
+  bool idle = false;                          // idle reclamation is due or running
+  std::string next_action;                    // "none", "reveal" or "relocate"
+  std::string next_reason;                    // one line
+  std::vector<GcReportCandidate> candidates;  // best first
+
   // Cumulative since the DB was opened.
   uint64_t gc_runs = 0;
   uint64_t bytes_relocated = 0;
   uint64_t blobs_relocated = 0;
   uint64_t files_dropped = 0;
   uint64_t bytes_reclaimed = 0;
+  uint64_t gc_bytes_read = 0;     // blob bytes read to be relocated
+  uint64_t gc_bytes_written = 0;  // blob file bytes written by relocation
+  uint64_t reveal_compactions = 0;
+  uint64_t scheduled_plans = 0;
+  uint64_t idle_jobs = 0;
 
   std::string ToText() const;
   std::string ToJson() const;

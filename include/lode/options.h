@@ -64,7 +64,22 @@ struct Options {
   bool enable_blob_gc = true;
   double blob_gc_age_cutoff = 0.25;        // oldest fraction of blob files eligible
   double blob_gc_garbage_threshold = 0.5;  // or any file at least this garbage
-  double blob_gc_force_threshold = 0.8;    // schedule targeted compactions past this
+  double blob_gc_force_threshold = 0.8;    // without a ceiling: targeted compactions past this
+
+  // The space ceiling (doc/gc.md): background GC keeps the bytes of blob
+  // files under this multiple of the live blob bytes, choosing files by
+  // benefit/cost and compacting the tables that pin them ahead of ordinary
+  // compactions when the ceiling is near. 0: no ceiling (the thresholds
+  // above drive GC alone). Otherwise > 1.
+  double max_space_amplification = 1.2;
+  // After this many seconds without a write, GC goes on until blob space is
+  // within blob_gc_idle_space_amplification of the live bytes, then stops.
+  // 0: no idle reclamation.
+  uint64_t blob_gc_idle_seconds = 5;
+  double blob_gc_idle_space_amplification = 1.03;
+  // Bytes per second that GC may copy while under the ceiling (0: unpaced).
+  // Past the ceiling GC is never paced: keeping space bounded comes first.
+  uint64_t blob_gc_rate_limit = 0;
 };
 
 struct ReadOptions {

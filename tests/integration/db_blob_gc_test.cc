@@ -22,6 +22,8 @@ class BlobGcTest : public DBTest {
     o.blob_gc_age_cutoff = 0;       // eligibility by garbage ratio only
     o.blob_gc_garbage_threshold = 0.5;
     o.blob_gc_force_threshold = 1.0;  // no automatic targeted GC
+    o.max_space_amplification = 0;    // no space-ceiling scheduler
+    o.blob_gc_idle_seconds = 0;       // nor idle reclamation
     return o;
   }
 

@@ -19,6 +19,9 @@ class BlobGcWorkloadTest : public DBTest {
     o.min_blob_size = 16 << 10;
     o.write_buffer_size = 2 << 20;
     o.blob_file_size = 4 << 20;
+    // RunBlobGc is what these tests drive: no scheduler running beside it.
+    o.max_space_amplification = 0;
+    o.blob_gc_idle_seconds = 0;
     return o;
   }
   std::string MakeValue(uint64_t key, uint64_t version, size_t size) {

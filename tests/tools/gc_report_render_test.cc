@@ -164,7 +164,8 @@ TEST(GcReportJsonTest, KeyOrderIsStable) {
   std::vector<std::string> top;
   for (const auto& [k, unused] : v.object) top.push_back(k);
   EXPECT_EQ(top,
-            (std::vector<std::string>{"format_version", "totals", "thresholds", "gc", "files"}));
+            (std::vector<std::string>{"format_version", "totals", "thresholds", "gc", "scheduler",
+                                      "files"}));
   EXPECT_EQ(json, SampleReport().ToJson());
 }
 
