@@ -33,6 +33,9 @@ struct BenchConfig {
   bool verify = true;           // check every value read against its key
   bool wait = true;             // wait for flushes/compactions after each benchmark
   bool stats = false;           // print the engine's statistics at the end
+  int space_sample_ms = 1000;   // sample the DB size this often during a benchmark (0: never)
+  int idle_seconds = 60;        // length of the idle benchmark
+  bool gc_full = false;         // the gc benchmark removes every garbage byte it can
 
   // Engine options (lode names; the RocksDB adapter maps each to its own).
   // Defaults are lode::Options' own, set by BenchFlags.

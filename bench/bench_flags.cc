@@ -59,6 +59,14 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("wait", &c->wait,
          "after each benchmark, wait for flushes and compactions before measuring sizes");
   f->Add("stats", &c->stats, "print the engine's statistics at the end");
+  f->Add("space_sample_ms", &c->space_sample_ms,
+         "sample the DB directory size this often during each benchmark and report the "
+         "maximum (0: only at the end)");
+  f->Add("idle_seconds", &c->idle_seconds,
+         "seconds the idle benchmark does nothing (background work goes on)");
+  f->Add("gc_full", &c->gc_full,
+         "the gc benchmark reclaims all garbage (lode: every file with garbage; rocksdb-blob: "
+         "age cutoff 1.0)");
 
   Options* o = &c->options;
   f->Add("paranoid_checks", &o->paranoid_checks, "verify every file at open");
@@ -94,6 +102,14 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "lode: blob files with at least this garbage ratio are eligible");
   f->Add("blob_gc_force_threshold", &o->blob_gc_force_threshold,
          "garbage ratio of eligible files that forces targeted compactions");
+  f->Add("max_space_amplification", &o->max_space_amplification,
+         "lode: space ceiling kept by background GC (0: none)");
+  f->Add("blob_gc_idle_seconds", &o->blob_gc_idle_seconds,
+         "lode: seconds without writes before idle reclamation (0: never)");
+  f->Add("blob_gc_idle_space_amplification", &o->blob_gc_idle_space_amplification,
+         "lode: where idle reclamation stops");
+  f->Add("blob_gc_rate_limit", &o->blob_gc_rate_limit,
+         "lode: bytes/s GC may copy under the ceiling (0: unpaced)");
 }
 
 }  // namespace lode::bench

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
 #include "bench/json_writer.h"
 #include "bench/process_stats.h"
+#include "bench/space_sampler.h"
 
 namespace lode::bench {
 
@@ -14,7 +16,7 @@ namespace {
 
 constexpr const char* kBenchmarks[] = {
     "fillseq",    "fillrandom",       "overwrite",    "readrandom", "readmissing",
-    "seekrandom", "readwhilewriting", "deleterandom", "compact",    "gc"};
+    "seekrandom", "readwhilewriting", "deleterandom", "compact",    "gc", "idle"};
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -50,6 +52,7 @@ struct BenchmarkRunner::Result {
   Histogram hist;
   ProcessStats before, after;
   uint64_t disk_bytes = 0;
+  uint64_t max_disk_bytes = 0;  // largest sample while the benchmark ran (and at its end)
   uint64_t live_bytes = 0;
   uint64_t live_keys = 0;
   bool has_gc = false;
@@ -371,6 +374,9 @@ Status BenchmarkRunner::RunBenchmark(const std::string& name, int index) {
 
   r.before = ProcessStats::Sample(env_);
   const uint64_t start = NowNanos();
+  // Space while the benchmark runs, not only after it: GC that lags shows
+  // as a peak here.
+  SpaceSampler sampler(env_, dir_, config_.space_sample_ms);
   if (method != nullptr) {
     std::vector<std::unique_ptr<ThreadState>> states;
     RunThreads(name, index, method, ops, with_writer, &states);
@@ -391,6 +397,11 @@ Status BenchmarkRunner::RunBenchmark(const std::string& name, int index) {
     r.status = engine_->CompactAll();
     r.ops = 1;
     r.hist.Add(NowNanos() - start);
+  } else if (name == "idle") {
+    // No foreground work: what the engine does by itself shows in the
+    // samples and the size at the end.
+    std::this_thread::sleep_for(std::chrono::seconds(config_.idle_seconds));
+    r.ops = 1;
   } else {  // gc
     r.has_gc = true;
     r.status = engine_->RunGc(&r.gc);
@@ -406,6 +417,7 @@ Status BenchmarkRunner::RunBenchmark(const std::string& name, int index) {
   r.after = ProcessStats::Sample(env_);
   Status ds = DirBytes(env_, dir_, &r.disk_bytes);
   if (r.status.ok() && !ds.ok()) r.status = ds;
+  r.max_disk_bytes = std::max(sampler.Stop(), r.disk_bytes);
   r.live_bytes = live_->live_bytes();
   r.live_keys = live_->live_keys();
   Status js = Report(r);
@@ -456,8 +468,8 @@ Status BenchmarkRunner::Report(const Result& r) {
   }
   std::printf("%-16s   device %.1f MB written", "", Mib(device));
   if (!std::isnan(write_amp)) std::printf(" (write-amp %.2f)", write_amp);
-  std::printf(", disk %.1f MB for %.1f MB live (space-amp %.2f), cpu %.2f s", Mib(r.disk_bytes),
-              Mib(r.live_bytes), space_amp, cpu);
+  std::printf(", disk %.1f MB for %.1f MB live (space-amp %.2f; peak %.1f MB), cpu %.2f s",
+              Mib(r.disk_bytes), Mib(r.live_bytes), space_amp, Mib(r.max_disk_bytes), cpu);
   if (r.wait_seconds > 0.0005) std::printf(", waited %.2f s for background work", r.wait_seconds);
   std::printf("\n");
   if (!has_io) std::printf("%-16s   (no /proc/self/io: device bytes unknown)\n", "");
@@ -505,6 +517,7 @@ Status BenchmarkRunner::Report(const Result& r) {
     j.AddNull("device_write_bytes").AddNull("write_amp");
   }
   j.Add("disk_bytes", r.disk_bytes)
+      .Add("max_disk_bytes", r.max_disk_bytes)
       .Add("live_user_bytes", r.live_bytes)
       .Add("live_keys", r.live_keys)
       .Add("space_amp", space_amp)

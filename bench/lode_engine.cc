@@ -63,6 +63,9 @@ class LodeEngine : public BenchEngine {
         {"blob_gc_age_cutoff", n(o.blob_gc_age_cutoff)},
         {"blob_gc_garbage_threshold", n(o.blob_gc_garbage_threshold)},
         {"blob_gc_force_threshold", n(o.blob_gc_force_threshold)},
+        {"max_space_amplification", n(o.max_space_amplification)},
+        {"blob_gc_idle_seconds", n(o.blob_gc_idle_seconds)},
+        {"blob_gc_rate_limit", n(o.blob_gc_rate_limit)},
     };
   }
 
@@ -82,10 +85,17 @@ class LodeEngine : public BenchEngine {
   Status CompactAll() override { return db_->CompactRange(nullptr, nullptr); }
 
   Status RunGc(GcResult* result) override {
-    result->description =
-        "DB::RunBlobGc(BlobGcOptions{}): relocate out of every eligible blob "
-        "file at the configured thresholds, drop dead files";
-    Status s = db_->RunBlobGc(BlobGcOptions{});
+    BlobGcOptions gc;
+    if (config_.gc_full) {
+      gc.garbage_threshold = 0;  // every file with any garbage
+      result->description =
+          "DB::RunBlobGc(garbage_threshold=0): relocate out of every blob file with garbage";
+    } else {
+      result->description =
+          "DB::RunBlobGc(BlobGcOptions{}): relocate out of every eligible blob "
+          "file at the configured thresholds, drop dead files";
+    }
+    Status s = db_->RunBlobGc(gc);
     if (!s.ok()) return s;
     GcReport report;
     s = db_->GetGcReport(&report);

@@ -157,11 +157,12 @@ class RocksDbEngine : public BenchEngine {
     cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     if (with_blob_) {
       cro.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
-      cro.blob_garbage_collection_age_cutoff = config_.options.blob_gc_age_cutoff;
+      const double cutoff = config_.gc_full ? 1.0 : config_.options.blob_gc_age_cutoff;
+      cro.blob_garbage_collection_age_cutoff = cutoff;
       result->description =
           "CompactRange(all, bottommost=kForce, blob_garbage_collection_policy=kForce, "
           "blob_garbage_collection_age_cutoff=" +
-          std::to_string(config_.options.blob_gc_age_cutoff) + ")";
+          std::to_string(cutoff) + ")";
     } else {
       result->description = "CompactRange(all, bottommost=kForce)";
     }
