@@ -33,6 +33,7 @@ struct BenchConfig {
   bool verify = true;           // check every value read against its key
   bool wait = true;             // wait for flushes/compactions after each benchmark
   bool stats = false;           // print the engine's statistics at the end
+  bool encryption = false;      // lode: AES-256-GCM at rest with a random key
 
   // Engine options (lode names; the RocksDB adapter maps each to its own).
   // Defaults are lode::Options' own, set by BenchFlags.

@@ -59,6 +59,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("wait", &c->wait,
          "after each benchmark, wait for flushes and compactions before measuring sizes");
   f->Add("stats", &c->stats, "print the engine's statistics at the end");
+  f->Add("encryption", &c->encryption,
+         "lode: encrypt every file (AES-256-GCM, random key, static key provider)");
 
   Options* o = &c->options;
   f->Add("paranoid_checks", &o->paranoid_checks, "verify every file at open");

@@ -1,11 +1,13 @@
 // The lode adapter of BenchEngine: a thin layer over lode's public API.
 #include <cstdio>
 #include <memory>
+#include <random>
 
 #include "bench/bench_flags.h"
 #include "bench/engine.h"
 #include "bench/json_writer.h"
 #include "lode/db.h"
+#include "lode/encryption.h"
 #include "lode/env.h"
 
 namespace lode::bench {
@@ -63,6 +65,7 @@ class LodeEngine : public BenchEngine {
         {"blob_gc_age_cutoff", n(o.blob_gc_age_cutoff)},
         {"blob_gc_garbage_threshold", n(o.blob_gc_garbage_threshold)},
         {"blob_gc_force_threshold", n(o.blob_gc_force_threshold)},
+        {"encryption", b(config_.encryption)},
     };
   }
 
@@ -139,6 +142,12 @@ Status OpenLodeEngine(const BenchConfig& config, const std::string& dir,
                       std::unique_ptr<BenchEngine>* engine) {
   Options options = config.options;
   options.create_if_missing = true;
+  if (config.encryption) {
+    std::string key(32, '\0');
+    std::random_device rd;
+    for (char& c : key) c = static_cast<char>(rd());
+    options.encryption = NewStaticKeyProvider({{1, key}}, 1);
+  }
   if (!config.use_existing_db) {
     Env* env = options.env != nullptr ? options.env : Env::Default();
     if (env->FileExists(dir)) {
