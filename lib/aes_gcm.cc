@@ -1,9 +1,11 @@
 #include "lib/aes_gcm.h"
 
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <climits>
+#include <cstring>
 
 #include "lib/encryption_format.h"
 
@@ -91,6 +93,19 @@ bool AesGcm::Open(const Slice& key, const char* nonce, const Slice& aad, const c
     return false;
   }
   return true;
+}
+
+Status AesGcm::NextNonce(char* nonce) {
+  static_assert(kNonceSize == 12);
+  if (pool_used_ == kPoolNonces) {
+    Status s = RandomBytes(pool_, sizeof(pool_));
+    if (!s.ok()) return s;
+    pool_used_ = 0;
+  }
+  memcpy(nonce, pool_ + pool_used_ * kNonceSize, kNonceSize);
+  OPENSSL_cleanse(pool_ + pool_used_ * kNonceSize, kNonceSize);  // never handed out twice
+  pool_used_++;
+  return Status::OK();
 }
 
 Status AesGcm::RandomBytes(char* buf, size_t n) {

@@ -36,10 +36,17 @@ class AesGcm {
 
   // Fills buf with n bytes from OpenSSL's CSPRNG.
   static Status RandomBytes(char* buf, size_t n);
+  // A fresh random nonce (kNonceSize bytes), served from a pool this object
+  // refills from the CSPRNG: one RAND_bytes call per 128 nonces instead of
+  // one per unit (each call costs a getpid and a lock).
+  Status NextNonce(char* nonce);
 
  private:
   void* enc_;  // EVP_CIPHER_CTX*
   void* dec_;
+  static constexpr size_t kPoolNonces = 128;
+  char pool_[kPoolNonces * 12];
+  size_t pool_used_ = kPoolNonces;  // all used: refill first
   std::string enc_key_;  // key the context was initialised with ("" = none)
   std::string dec_key_;
 };

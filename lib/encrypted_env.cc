@@ -132,7 +132,7 @@ class PagedWritableFile final : public WritableFile {
   Status EmitPage(const char* data, size_t n, bool final_page) {
     out_.resize(kNonceSize + n + kTagSize);
     char* nonce = out_.data();
-    Status s = AesGcm::RandomBytes(nonce, kNonceSize);
+    Status s = gcm_.NextNonce(nonce);
     char aad[kAadSize];
     BuildAad(header_, index_, index_ * page_size_, static_cast<uint32_t>(n), final_page, aad);
     if (s.ok()) {
@@ -194,15 +194,19 @@ class PagedRandomAccessFile final : public RandomAccessFile {
       const uint64_t page_start = p * page_size_;
       char aad[kAadSize];
       BuildAad(header_, p, page_start, len, p + 1 == g_.num_pages, aad);
-      // Decrypt in place in the raw buffer (ours), then copy the wanted part.
-      char* plain = raw->data() + (p - first) * stride + kNonceSize;
-      if (!gcm->Open(key_, unit, Slice(aad, kAadSize), unit + kNonceSize, len, plain,
-                     unit + kNonceSize + len)) {
-        return AuthFailure(fname_, "page", p, raw_off + (p - first) * stride, key_id_);
-      }
       const uint64_t from = std::max<uint64_t>(offset, page_start);
       const uint64_t to = std::min<uint64_t>(offset + n, page_start + len);
-      memcpy(scratch + (from - offset), plain + (from - page_start), to - from);
+      // A page wholly inside the request decrypts straight into scratch; a
+      // partly wanted one in place in our raw buffer, then the part is copied.
+      const bool whole = from == page_start && to == page_start + len;
+      char* plain = whole ? scratch + (from - offset)
+                          : raw->data() + (p - first) * stride + kNonceSize;
+      if (!gcm->Open(key_, unit, Slice(aad, kAadSize), unit + kNonceSize, len, plain,
+                     unit + kNonceSize + len)) {
+        memset(scratch, 0, n);  // no unauthenticated bytes left behind
+        return AuthFailure(fname_, "page", p, raw_off + (p - first) * stride, key_id_);
+      }
+      if (!whole) memcpy(scratch + (from - offset), plain + (from - page_start), to - from);
     }
     *result = Slice(scratch, n);
     return Status::OK();
@@ -295,7 +299,7 @@ class StreamWritableFile final : public WritableFile {
       EncodeFixed32(p, len);
       EncodeFixed32(p + 4, StreamUnitCheck(header_, index_, len));
       char* nonce = p + kStreamUnitHeaderSize;
-      s = AesGcm::RandomBytes(nonce, kNonceSize);
+      s = gcm_.NextNonce(nonce);
       char aad[kAadSize];
       BuildAad(header_, index_, plain_offset_, len, false, aad);
       if (s.ok()) {
@@ -479,7 +483,7 @@ Status EncryptedEnv::LoadKey(uint32_t key_id, const std::string& fname, std::str
 }
 
 Status EncryptedEnv::ReadHeader(const std::string& fname, RandomAccessFile* raw, uint64_t raw_size,
-                                EncryptionFileHeader* header) const {
+                                EncryptionFileHeader* header, std::string* bytes) const {
   if (raw_size < kFileHeaderSize) {
     return Status::Corruption(fname, "encryption header: file too short (" + Num(raw_size) +
                                          " bytes) at offset 0");
@@ -488,7 +492,9 @@ Status EncryptedEnv::ReadHeader(const std::string& fname, RandomAccessFile* raw,
   Slice got;
   Status s = raw->Read(0, kFileHeaderSize, &got, buf);
   if (!s.ok()) return s;
-  return header->DecodeFrom(got, fname);
+  s = header->DecodeFrom(got, fname);
+  if (s.ok() && bytes != nullptr) bytes->assign(got.data(), kFileHeaderSize);
+  return s;
 }
 
 Status EncryptedEnv::NewWritableFile(const std::string& fname,
@@ -541,15 +547,14 @@ Status EncryptedEnv::NewRandomAccessFile(const std::string& fname,
   if (s.ok()) s = target()->NewRandomAccessFile(fname, &base);
   if (!s.ok()) return s;
   EncryptionFileHeader h;
-  s = ReadHeader(fname, base.get(), raw_size, &h);
+  std::string header;  // the bytes on disk: they are the units' associated data
+  s = ReadHeader(fname, base.get(), raw_size, &h, &header);
   if (s.ok()) s = CheckHeaderMatchesName(fname, h, number, type);
   PageGeometry g;
   if (s.ok()) s = ComputeGeometry(fname, raw_size, h.unit_size, &g);
   std::string key;
   if (s.ok()) s = LoadKey(h.key_id, fname, &key);
   if (!s.ok()) return s;
-  std::string header;
-  h.EncodeTo(&header);
   *result = std::make_unique<PagedRandomAccessFile>(std::move(base), fname, std::move(header),
                                                     std::move(key), h.key_id, h.unit_size, g);
   return Status::OK();
@@ -610,7 +615,7 @@ Status EncryptedEnv::GetFileSize(const std::string& fname, uint64_t* size) {
   std::unique_ptr<RandomAccessFile> base;
   s = target()->NewRandomAccessFile(fname, &base);
   EncryptionFileHeader h;
-  if (s.ok()) s = ReadHeader(fname, base.get(), raw_size, &h);
+  if (s.ok()) s = ReadHeader(fname, base.get(), raw_size, &h, nullptr);
   if (s.ok()) s = CheckHeaderMatchesName(fname, h, number, type);
   if (!s.ok()) return s;
   if (!stream) {

@@ -43,8 +43,9 @@ class EncryptedEnv final : public EnvWrapper {
  private:
   Status LoadKey(uint32_t key_id, const std::string& fname, std::string* key) const;
   // Reads, checks and returns the header of an encrypted file (raw Env).
+  // *bytes (if not null) gets the header as stored.
   Status ReadHeader(const std::string& fname, RandomAccessFile* raw, uint64_t raw_size,
-                    EncryptionFileHeader* header) const;
+                    EncryptionFileHeader* header, std::string* bytes) const;
 
   const std::shared_ptr<KeyProvider> provider_;
   uint32_t page_size_ = kDefaultPageSize;

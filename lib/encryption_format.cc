@@ -39,6 +39,7 @@ Status EncryptionFileHeader::DecodeFrom(const Slice& input, const std::string& f
   unit_size = DecodeFixed32(p + 28);
   if (type < 1 || type > 4) return bad("unknown file type " + std::to_string(type));
   if (lay > 1) return bad("unknown layout " + std::to_string(lay));
+  if (p[26] != 0 || p[27] != 0 || DecodeFixed64(p + 32) != 0) return bad("reserved bytes not zero");
   if (unit_size < kMinUnitSize || unit_size > kMaxUnitSize) {
     return bad("unit size " + std::to_string(unit_size) + " out of range");
   }

@@ -75,9 +75,8 @@ TEST_F(EncryptionDBTest, RoundTripsThroughFlushCompactionGcAndReopen) {
   Reopen();
   EXPECT_EQ(want, Contents());
   VerifyReport report;
-  Status s = VerifyDB(dir_.path(), options_, &report);
   db_.reset();
-  s = VerifyDB(dir_.path(), options_, &report);
+  Status s = VerifyDB(dir_.path(), options_, &report);
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 
@@ -154,6 +153,14 @@ TEST_F(EncryptionDBTest, KeyRotationKeepsOldDataAndMovesFilesToTheNewKey) {
   EXPECT_EQ(want, Contents());
   auto more = Fill(&rnd, 400, "b");
   want.insert(more.begin(), more.end());
+  // Overwrite keys across the old range, so that compaction merges (rather
+  // than moves) the old tables and the old blob files hold garbage for GC.
+  // A file that is only moved keeps its key: rotation rewrites by merging.
+  for (int i = 0; i < 400; i += 4) {
+    const std::string k = "a" + test::NumberedKey(i);
+    want[k] = test::RandomBytes(&rnd, 3000);
+    Put(k, want[k]);
+  }
   ASSERT_TRUE(db_->Flush().ok());
   ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
   BlobGcOptions gc;
@@ -253,7 +260,7 @@ class EncryptionTamperTest : public EncryptionDBTest {
   }
   // Opens the damaged DB and reads everything; the first failure.
   Status OpenAndReadAll() {
-    Options o = EncOptions();
+    Options o = EncOptions(provider_);
     o.paranoid_checks = true;
     o.wal_recovery_mode = WalRecoveryMode::kAbsoluteConsistency;
     Status s = TryOpen(o);
@@ -267,7 +274,9 @@ class EncryptionTamperTest : public EncryptionDBTest {
     s = it->status();
     it.reset();
     db_.reset();
-    if (s.ok()) EXPECT_EQ(want_, got) << "damage went unnoticed and changed data";
+    if (s.ok()) {
+      EXPECT_EQ(want_, got) << "damage went unnoticed and changed data";
+    }
     return s;
   }
   void ExpectCorruptionNaming(const std::string& name, const std::string& what) {
@@ -279,6 +288,7 @@ class EncryptionTamperTest : public EncryptionDBTest {
 
   std::map<std::string, std::string> want_;
   std::map<std::string, std::string> pristine_;
+  std::shared_ptr<KeyProvider> provider_;  // nullptr: key 1 only
 };
 
 TEST_F(EncryptionTamperTest, PristineCopyOpens) {
@@ -318,10 +328,12 @@ TEST_F(EncryptionTamperTest, HeaderRelabelledWithAValidChecksumFailsAuthenticati
   // every unit's associated data, so the units still fail to authenticate.
   const std::string name = FileEnding(".sst");
   std::string bad = pristine_[name];
-  bad[33] ^= 0x40;  // a reserved byte
+  // Key id 1 -> 2, where key 2 is the same bytes: only the associated data differs.
+  EncodeFixed32(bad.data() + 12, 2);
   EncodeFixed64(bad.data() + kFileHeaderChecked, Checksum64(bad.data(), kFileHeaderChecked));
   EncryptionFileHeader h;
   ASSERT_TRUE(h.DecodeFrom(bad, name).ok());
+  provider_ = NewStaticKeyProvider({{1, Key('k')}, {2, Key('k')}}, 1);
   test::WriteAll(dir_.File(name), bad);
   ExpectCorruptionNaming(name, "relabelled header");
 }
