@@ -1,7 +1,7 @@
 #include "lib/aes_gcm.h"
 
-#include <openssl/evp.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <climits>
@@ -41,8 +41,8 @@ AesGcm* AesGcm::ThreadLocal() {
   return &instance;
 }
 
-Status AesGcm::Seal(const Slice& key, const char* nonce, const Slice& aad, const char* in,
-                    size_t n, char* out, char* tag) {
+Status AesGcm::Seal(const Slice& key, const char* nonce, const Slice& aad, const char* in, size_t n,
+                    char* out, char* tag) {
   EVP_CIPHER_CTX* ctx = Ctx(enc_);
   if (ctx == nullptr || key.size() != kKeySize || n > INT_MAX) {
     return Status::IOError("AES-256-GCM", "bad cipher context, key or unit size");

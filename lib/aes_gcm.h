@@ -47,7 +47,7 @@ class AesGcm {
   static constexpr size_t kPoolNonces = 128;
   char pool_[kPoolNonces * 12];
   size_t pool_used_ = kPoolNonces;  // all used: refill first
-  std::string enc_key_;  // key the context was initialised with ("" = none)
+  std::string enc_key_;             // key the context was initialised with ("" = none)
   std::string dec_key_;
 };
 

@@ -72,8 +72,8 @@ Status ComputeGeometry(const std::string& fname, uint64_t raw_size, uint32_t pag
     g->num_pages = full;
     g->last_len = page_size;
   } else if (rem < kPageOverhead) {
-    return Status::Corruption(fname, "truncated page at offset " +
-                                         Num(kFileHeaderSize + full * stride));
+    return Status::Corruption(fname,
+                              "truncated page at offset " + Num(kFileHeaderSize + full * stride));
   } else {
     g->num_pages = full + 1;
     g->last_len = static_cast<uint32_t>(rem - kPageOverhead);
@@ -199,8 +199,8 @@ class PagedRandomAccessFile final : public RandomAccessFile {
       // A page wholly inside the request decrypts straight into scratch; a
       // partly wanted one in place in our raw buffer, then the part is copied.
       const bool whole = from == page_start && to == page_start + len;
-      char* plain = whole ? scratch + (from - offset)
-                          : raw->data() + (p - first) * stride + kNonceSize;
+      char* plain =
+          whole ? scratch + (from - offset) : raw->data() + (p - first) * stride + kNonceSize;
       if (!gcm->Open(key_, unit, Slice(aad, kAadSize), unit + kNonceSize, len, plain,
                      unit + kNonceSize + len)) {
         memset(scratch, 0, n);  // no unauthenticated bytes left behind
@@ -330,8 +330,8 @@ class StreamWritableFile final : public WritableFile {
 // tail: the reader sees the end of the file there, as after a crash.
 class StreamSequentialFile final : public SequentialFile {
  public:
-  StreamSequentialFile(std::unique_ptr<SequentialFile> base, std::string fname,
-                       std::string header, std::string key, uint32_t key_id, uint32_t unit_size)
+  StreamSequentialFile(std::unique_ptr<SequentialFile> base, std::string fname, std::string header,
+                       std::string key, uint32_t key_id, uint32_t unit_size)
       : base_(std::move(base)),
         fname_(std::move(fname)),
         header_(std::move(header)),
@@ -360,8 +360,8 @@ class StreamSequentialFile final : public SequentialFile {
     std::string scratch(std::min<uint64_t>(n, 1 << 16), '\0');
     while (n > 0) {
       Slice got;
-      Status s = Read(static_cast<size_t>(std::min<uint64_t>(n, scratch.size())), &got,
-                      scratch.data());
+      Status s =
+          Read(static_cast<size_t>(std::min<uint64_t>(n, scratch.size())), &got, scratch.data());
       if (!s.ok()) return s;
       if (got.empty()) break;
       n -= got.size();
@@ -429,11 +429,12 @@ Status CheckHeaderMatchesName(const std::string& fname, const EncryptionFileHead
                                          " of type " + Num(static_cast<int>(h.file_type)) +
                                          " (file renamed or swapped) at offset 0");
   }
-  const EncryptionLayout want = (type == EncryptedFileType::kWal ||
-                                 type == EncryptedFileType::kManifest)
-                                    ? EncryptionLayout::kStream
-                                    : EncryptionLayout::kPaged;
-  if (h.layout != want) return Status::Corruption(fname, "encryption header: wrong layout at offset 0");
+  const EncryptionLayout want =
+      (type == EncryptedFileType::kWal || type == EncryptedFileType::kManifest)
+          ? EncryptionLayout::kStream
+          : EncryptionLayout::kPaged;
+  if (h.layout != want)
+    return Status::Corruption(fname, "encryption header: wrong layout at offset 0");
   return Status::OK();
 }
 
@@ -485,8 +486,8 @@ Status EncryptedEnv::LoadKey(uint32_t key_id, const std::string& fname, std::str
 Status EncryptedEnv::ReadHeader(const std::string& fname, RandomAccessFile* raw, uint64_t raw_size,
                                 EncryptionFileHeader* header, std::string* bytes) const {
   if (raw_size < kFileHeaderSize) {
-    return Status::Corruption(fname, "encryption header: file too short (" + Num(raw_size) +
-                                         " bytes) at offset 0");
+    return Status::Corruption(
+        fname, "encryption header: file too short (" + Num(raw_size) + " bytes) at offset 0");
   }
   char buf[kFileHeaderSize];
   Slice got;
@@ -641,8 +642,7 @@ Status EncryptedEnv::GetFileSize(const std::string& fname, uint64_t* size) {
   return Status::OK();
 }
 
-Status ReadEncryptionHeader(Env* raw_env, const std::string& fname,
-                            EncryptionFileHeader* header) {
+Status ReadEncryptionHeader(Env* raw_env, const std::string& fname, EncryptionFileHeader* header) {
   std::unique_ptr<SequentialFile> file;
   Status s = raw_env->NewSequentialFile(fname, &file);
   std::string raw;
@@ -655,7 +655,8 @@ Status CheckDbEncryption(Env* env, const std::string& dbname, const KeyProvider*
   Env* raw_env = env;
   if (provider != nullptr) {
     auto* enc = dynamic_cast<EncryptedEnv*>(env);
-    if (enc == nullptr) return Status::InvalidArgument(dbname, "encryption set without an EncryptedEnv");
+    if (enc == nullptr)
+      return Status::InvalidArgument(dbname, "encryption set without an EncryptedEnv");
     raw_env = enc->target();
   }
   std::string current;

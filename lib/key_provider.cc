@@ -21,9 +21,9 @@ class StaticKeyProvider final : public KeyProvider {
     auto it = keys_.find(key_id);
     if (it == keys_.end()) return Status::NotFound("key id " + std::to_string(key_id));
     if (it->second.size() != kKeySize) {
-      return Status::InvalidArgument("key id " + std::to_string(key_id),
-                                     "is " + std::to_string(it->second.size()) +
-                                         " bytes; AES-256 needs 32");
+      return Status::InvalidArgument(
+          "key id " + std::to_string(key_id),
+          "is " + std::to_string(it->second.size()) + " bytes; AES-256 needs 32");
     }
     *key = it->second;
     return Status::OK();
@@ -66,8 +66,8 @@ Status NewFileKeyProvider(const std::string& path, std::shared_ptr<KeyProvider>*
   std::error_code ec;
   const std::filesystem::file_status st = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(st)) {
-    return Status::InvalidArgument(path, "key file cannot be read" +
-                                             (ec ? ": " + ec.message() : std::string()));
+    return Status::InvalidArgument(
+        path, "key file cannot be read" + (ec ? ": " + ec.message() : std::string()));
   }
   const auto perms = static_cast<unsigned>(st.permissions());
   if ((perms & 077) != 0) {
@@ -131,8 +131,7 @@ Status NewFileKeyProvider(const std::string& path, std::shared_ptr<KeyProvider>*
   if (keys.empty()) return Status::InvalidArgument(path, "key file holds no key");
   if (!have_active) active = keys.rbegin()->first;
   if (keys.find(active) == keys.end()) {
-    return Status::InvalidArgument(path,
-                                   "active key id " + std::to_string(active) + " has no key");
+    return Status::InvalidArgument(path, "active key id " + std::to_string(active) + " has no key");
   }
   *result = NewStaticKeyProvider(std::move(keys), active);
   return Status::OK();

@@ -307,7 +307,8 @@ TEST_F(EncryptionTamperTest, AFlippedByteInEveryUnitTypeOfEveryFileIsCorruption)
         {"header checksum", 44},
         {"first unit body", units[0].first + units[0].second / 2},
         {"first unit tag", units[0].first + units[0].second - 1},
-        {"last unit nonce", units.back().first + (suffix == ".log" || suffix == "MANIFEST" ? 9 : 1)},
+        {"last unit nonce",
+         units.back().first + (suffix == ".log" || suffix == "MANIFEST" ? 9 : 1)},
         {"last unit tag", units.back().first + units.back().second - 1},
     };
     if (suffix == ".log" || suffix == "MANIFEST") {

@@ -251,8 +251,8 @@ TEST_F(EncryptedEnvTest, FilesRecordTheActiveKeyAndReadersFetchItById) {
 TEST(KeyProviderTest, FileKeyProviderReadsKeysAndRefusesAGroupReadableFile) {
   test::TempDir dir;
   const std::string path = dir.File("keys");
-  test::WriteAll(path, "# lode keys\n1 " + std::string(64, 'a') + "\n7 " +
-                           std::string(62, '0') + "ff\nactive 1\n");
+  test::WriteAll(path, "# lode keys\n1 " + std::string(64, 'a') + "\n7 " + std::string(62, '0') +
+                           "ff\nactive 1\n");
   ASSERT_EQ(0, chmod(path.c_str(), 0644));
   std::shared_ptr<KeyProvider> p;
   Status s = NewFileKeyProvider(path, &p);
