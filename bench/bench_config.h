@@ -36,6 +36,7 @@ struct BenchConfig {
   int space_sample_ms = 1000;   // sample the DB size this often during a benchmark (0: never)
   int idle_seconds = 60;        // length of the idle benchmark
   bool gc_full = false;         // the gc benchmark removes every garbage byte it can
+  bool encryption = false;      // lode: AES-256-GCM at rest with a random key
 
   // Engine options (lode names; the RocksDB adapter maps each to its own).
   // Defaults are lode::Options' own, set by BenchFlags.

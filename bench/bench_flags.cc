@@ -67,6 +67,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("gc_full", &c->gc_full,
          "the gc benchmark reclaims all garbage (lode: every file with garbage; rocksdb-blob: "
          "age cutoff 1.0)");
+  f->Add("encryption", &c->encryption,
+         "lode: encrypt every file (AES-256-GCM, random key, static key provider)");
 
   Options* o = &c->options;
   f->Add("paranoid_checks", &o->paranoid_checks, "verify every file at open");

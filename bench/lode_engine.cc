@@ -1,11 +1,13 @@
 // The lode adapter of BenchEngine: a thin layer over lode's public API.
 #include <cstdio>
 #include <memory>
+#include <random>
 
 #include "bench/bench_flags.h"
 #include "bench/engine.h"
 #include "bench/json_writer.h"
 #include "lode/db.h"
+#include "lode/encryption.h"
 #include "lode/env.h"
 
 namespace lode::bench {
@@ -66,6 +68,7 @@ class LodeEngine : public BenchEngine {
         {"max_space_amplification", n(o.max_space_amplification)},
         {"blob_gc_idle_seconds", n(o.blob_gc_idle_seconds)},
         {"blob_gc_rate_limit", n(o.blob_gc_rate_limit)},
+        {"encryption", b(config_.encryption)},
     };
   }
 
@@ -149,6 +152,12 @@ Status OpenLodeEngine(const BenchConfig& config, const std::string& dir,
                       std::unique_ptr<BenchEngine>* engine) {
   Options options = config.options;
   options.create_if_missing = true;
+  if (config.encryption) {
+    std::string key(32, '\0');
+    std::random_device rd;
+    for (char& c : key) c = static_cast<char>(rd());
+    options.encryption = NewStaticKeyProvider({{1, key}}, 1);
+  }
   if (!config.use_existing_db) {
     Env* env = options.env != nullptr ? options.env : Env::Default();
     if (env->FileExists(dir)) {

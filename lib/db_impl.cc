@@ -10,6 +10,7 @@
 #include "blob/blob_source.h"
 #include "lib/db_iter.h"
 #include "lib/db_options.h"
+#include "lib/encrypted_env.h"
 #include "lib/filename.h"
 #include "lib/log_writer.h"
 #include "lib/memtable.h"
@@ -38,7 +39,10 @@ Snapshot::~Snapshot() = default;
 DB::~DB() = default;
 
 DBImpl::DBImpl(const Options& options, const std::string& dbname)
-    : env_(options.env != nullptr ? options.env : Env::Default()),
+    : encrypted_env_(NewEncryptedEnv(options.env != nullptr ? options.env : Env::Default(),
+                                     options.encryption)),
+      env_(encrypted_env_ != nullptr ? encrypted_env_.get()
+                                     : options.env != nullptr ? options.env : Env::Default()),
       dbname_(dbname),
       icmp_(BytewiseComparator()),
       options_(options) {

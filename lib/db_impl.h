@@ -133,6 +133,7 @@ class DBImpl final : public DB {
   SequenceNumber SnapshotSequence(const ReadOptions& o);
 
   // Immutable after construction.
+  std::unique_ptr<Env> encrypted_env_;  // set iff options.encryption; env_ points at it
   Env* const env_;
   const std::string dbname_;
   const InternalKeyComparator icmp_;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "lib/db_impl.h"
+#include "lib/encrypted_env.h"
 #include "lib/filename.h"
 #include "lib/log_reader.h"
 #include "lib/log_writer.h"
@@ -29,6 +30,9 @@ Status DBImpl::Open() {
   } else if (options_.error_if_exists) {
     return Status::InvalidArgument(dbname_, "exists (error_if_exists is true)");
   }
+  // Encrypted iff a key provider is set, and the key must authenticate.
+  s = CheckDbEncryption(env_, dbname_, options_.encryption.get());
+  if (!s.ok()) return s;
 
   VersionEdit edit;
   bool save_manifest = false;

@@ -31,9 +31,12 @@ bool Reader::FillBuffer() {
       eof_ = true;
       if (reporter_ != nullptr) {
         ReportPendingAsCorruption();
-        reporter_->Corruption(0, Status::IOError(file_name_ + ": read failed at offset " +
-                                                     std::to_string(buffer_end_offset_ + filled),
-                                                 s.ToString()));
+        // A Corruption from the Env (a failed decryption) names file and offset already.
+        reporter_->Corruption(
+            0, s.IsCorruption() ? s
+                                : Status::IOError(file_name_ + ": read failed at offset " +
+                                                      std::to_string(buffer_end_offset_ + filled),
+                                                  s.ToString()));
       }
       pending_.clear();
       return false;

@@ -31,11 +31,13 @@ bool WriteStdout(const Slice& bytes) {
 }
 
 // Opens DB read-only in spirit: never creates it.
-int OpenExisting(const std::string& command, const std::string& path, std::unique_ptr<DB>* db) {
+int OpenExisting(const std::string& command, const std::string& path, const ArgParser& p,
+                 std::unique_ptr<DB>* db) {
   Options options;
   options.create_if_missing = false;
   options.enable_blob_gc = false;  // reading must not start GC
-  Status s = OpenDb(path, options, false, db);
+  Status s = ApplyKeyFileOption(p, &options);
+  if (s.ok()) s = OpenDb(path, options, false, db);
   return s.ok() ? kExitOk : FailStatus(command, path, s);
 }
 
@@ -90,12 +92,13 @@ int RunGet(const Args& args) {
               "Writes the value of KEY to standard output, byte for byte (no newline\n"
               "is added). Exits with status 1 if KEY is not in the DB.");
   p.SetPositionalCount(2, 2);
+  AddKeyFileOption(&p);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
   const std::string& path = p.positionals()[0];
   const std::string& key = p.positionals()[1];
   std::unique_ptr<DB> db;
-  if (int rc = OpenExisting("get", path, &db); rc != kExitOk) return rc;
+  if (int rc = OpenExisting("get", path, p, &db); rc != kExitOk) return rc;
   std::string value;
   Status s = db->Get(ReadOptions(), key, &value);
   if (s.IsNotFound()) {
@@ -110,11 +113,12 @@ int RunDel(const Args& args) {
   ArgParser p("del", "DB KEY", "Deletes KEY. Deleting a key that is not there is not an error.");
   p.AddSwitch("--sync", "fsync the write-ahead log before returning");
   p.SetPositionalCount(2, 2);
+  AddKeyFileOption(&p);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
   const std::string& path = p.positionals()[0];
   std::unique_ptr<DB> db;
-  if (int rc = OpenExisting("del", path, &db); rc != kExitOk) return rc;
+  if (int rc = OpenExisting("del", path, p, &db); rc != kExitOk) return rc;
   WriteOptions wo;
   wo.sync = p.Has("--sync");
   Status s = db->Delete(wo, p.positionals()[1]);
@@ -132,6 +136,7 @@ int RunScan(const Args& args) {
   p.AddSwitch("--keys-only", "print keys without values");
   p.AddOption("--max-value", "BYTES", "print at most BYTES of each value, then its size");
   p.SetPositionalCount(1, 1);
+  AddKeyFileOption(&p);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
   uint64_t limit, max_value;
@@ -144,7 +149,7 @@ int RunScan(const Args& args) {
   const std::string to = p.GetString("--to");
 
   std::unique_ptr<DB> db;
-  if (int rc = OpenExisting("scan", path, &db); rc != kExitOk) return rc;
+  if (int rc = OpenExisting("scan", path, p, &db); rc != kExitOk) return rc;
   std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions());
   if (p.Has("--from")) {
     it->Seek(p.GetString("--from"));

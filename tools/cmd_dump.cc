@@ -16,6 +16,7 @@
 #include "table/table.h"
 #include "tools/arg_parser.h"
 #include "tools/commands.h"
+#include "tools/open_db.h"
 #include "tools/tool_common.h"
 
 namespace lode::tool {
@@ -51,6 +52,7 @@ int RunDumpSst(const Args& args) {
               "Checks every block checksum on the way.");
   p.AddOption("--max-value", "BYTES", "print at most BYTES of each inline value (64; 0: all)");
   p.AddSwitch("--properties-only", "print the properties, not the entries");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -59,7 +61,11 @@ int RunDumpSst(const Args& args) {
   if (!s.ok()) return UsageError(p, s);
   const std::string& file = p.positionals()[0];
 
-  Env* env = Env::Default();
+  Options options;
+  s = ApplyKeyFileOption(p, &options);
+  if (!s.ok()) return UsageError(p, s);
+  std::unique_ptr<Env> env_holder;
+  Env* env = FileEnv(options, &env_holder);
   uint64_t size = 0;
   std::unique_ptr<RandomAccessFile> raf;
   s = env->GetFileSize(file, &size);
@@ -125,6 +131,7 @@ int RunDumpBlob(const Args& args) {
               "footer's totals.");
   p.AddSwitch("--values", "also print the first bytes of each value");
   p.AddOption("--max-value", "BYTES", "with --values, bytes of each value to print (64; 0: all)");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -132,7 +139,11 @@ int RunDumpBlob(const Args& args) {
   Status s = p.GetSize("--max-value", 64, &max_value);
   if (!s.ok()) return UsageError(p, s);
   const std::string& file = p.positionals()[0];
-  Env* env = Env::Default();
+  Options options;
+  s = ApplyKeyFileOption(p, &options);
+  if (!s.ok()) return UsageError(p, s);
+  std::unique_ptr<Env> env_holder;
+  Env* env = FileEnv(options, &env_holder);
 
   // The number comes from the name (NNNNNN.blob); a renamed copy falls back
   // to the number its header records.

@@ -27,6 +27,7 @@ int RunGcReport(const Args& args) {
               "most garbage first. doc/gc_report.md describes every field.");
   p.AddSwitch("--json", "print the report as JSON (format_version 1)");
   p.AddOption("--html", "FILE", "write a self-contained HTML page with per-file bars");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -38,7 +39,8 @@ int RunGcReport(const Args& args) {
   options.create_if_missing = false;
   options.enable_blob_gc = false;  // inspecting must not change what it shows
   std::unique_ptr<DB> db;
-  Status s = OpenDb(path, options, false, &db);
+  Status s = ApplyKeyFileOption(p, &options);
+  if (s.ok()) s = OpenDb(path, options, false, &db);
   if (!s.ok()) return FailStatus("gc-report", path, s);
   GcReport report;
   s = db->GetGcReport(&report);
@@ -67,6 +69,7 @@ int RunGc(const Args& args) {
   p.AddOption("--garbage-threshold", "F",
               "files with at least this garbage ratio are eligible, for this run");
   p.AddOption("--files", "N,M,...", "relocate out of these blob file numbers only");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -83,7 +86,8 @@ int RunGc(const Args& args) {
   Options options;
   options.create_if_missing = false;
   std::unique_ptr<DB> db;
-  s = OpenDb(path, options, false, &db);
+  s = ApplyKeyFileOption(p, &options);
+  if (s.ok()) s = OpenDb(path, options, false, &db);
   if (!s.ok()) return FailStatus("gc", path, s);
   GcReport before, after;
   s = db->GetGcReport(&before);

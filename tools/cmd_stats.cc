@@ -15,6 +15,7 @@ int RunStats(const Args& args) {
               "Prints the DB's properties lode.levels (files and bytes per level),\n"
               "lode.stats (compaction, write and space amplification) and\n"
               "lode.blob-stats (blob files, live and garbage bytes).");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -23,7 +24,8 @@ int RunStats(const Args& args) {
   options.create_if_missing = false;
   options.enable_blob_gc = false;  // inspecting must not change what it shows
   std::unique_ptr<DB> db;
-  Status s = OpenDb(path, options, false, &db);
+  Status s = ApplyKeyFileOption(p, &options);
+  if (s.ok()) s = OpenDb(path, options, false, &db);
   if (!s.ok()) return FailStatus("stats", path, s);
   static const char* const kProperties[] = {"lode.levels", "lode.stats", "lode.blob-stats"};
   bool first = true;

@@ -17,6 +17,7 @@ int RunVerify(const Args& args) {
               "every blob index against its blob file, and recomputes each blob file's\n"
               "garbage from the tables (it must match the manifest exactly). Prints\n"
               "what it checked and each problem found; exits with status 1 on any.");
+  AddKeyFileOption(&p);
   p.SetPositionalCount(1, 1);
   int code;
   if (!ParseArgs(&p, args, &code)) return code;
@@ -27,7 +28,9 @@ int RunVerify(const Args& args) {
   VerifyReport report;
   Options options;
   options.create_if_missing = false;
-  Status s = VerifyDB(path, options, &report);
+  Status s = ApplyKeyFileOption(p, &options);
+  if (!s.ok()) return FailStatus("verify", path, s);
+  s = VerifyDB(path, options, &report);
   std::printf("verify: %s\n", path.c_str());
   std::printf("  tables       %" PRIu64 " (%" PRIu64 " entries)\n", report.tables_checked,
               report.table_entries);

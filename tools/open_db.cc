@@ -1,6 +1,8 @@
 #include "tools/open_db.h"
 
+#include "lib/encrypted_env.h"
 #include "lib/util/compression.h"
+#include "lode/encryption.h"
 #include "lode/env.h"
 
 namespace lode::tool {
@@ -12,6 +14,24 @@ void AddOpenOptions(ArgParser* parser, bool with_create) {
   parser->AddSwitch("--no-blob-files", "keep every value in the LSM tree");
   parser->AddOption("--compression", "none|lz4",
                     "compression of tables and blob files (default lz4)");
+  AddKeyFileOption(parser);
+}
+
+void AddKeyFileOption(ArgParser* parser) {
+  parser->AddOption("--key-file", "PATH",
+                    "the DB is encrypted: keys from PATH (\"<id> <64 hex>\" lines, mode 0600)");
+}
+
+Status ApplyKeyFileOption(const ArgParser& parser, Options* options) {
+  if (!parser.Has("--key-file")) return Status::OK();
+  Status s = NewFileKeyProvider(parser.GetString("--key-file"), &options->encryption);
+  if (!s.ok()) return Status::InvalidArgument("--key-file", s.ToString());
+  return Status::OK();
+}
+
+Env* FileEnv(const Options& options, std::unique_ptr<Env>* holder) {
+  *holder = NewEncryptedEnv(Env::Default(), options.encryption);
+  return *holder != nullptr ? holder->get() : Env::Default();
 }
 
 Status ApplyOpenOptions(const ArgParser& parser, Options* options) {
@@ -29,7 +49,7 @@ Status ApplyOpenOptions(const ArgParser& parser, Options* options) {
     options->compression = c;
     options->blob_compression = c;
   }
-  return Status::OK();
+  return ApplyKeyFileOption(parser, options);
 }
 
 bool DbExists(const std::string& path) { return Env::Default()->FileExists(path + "/CURRENT"); }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lode/db.h"
+#include "lode/env.h"
 #include "lode/options.h"
 #include "lode/status.h"
 #include "tools/arg_parser.h"
@@ -18,6 +19,15 @@ namespace lode::tool {
 void AddOpenOptions(ArgParser* parser, bool with_create);
 // Applies them to *options. create_if_missing is true only with --create.
 Status ApplyOpenOptions(const ArgParser& parser, Options* options);
+
+// Adds --key-file=PATH: the DB is encrypted with the keys in PATH
+// (doc/encryption.md). AddOpenOptions adds it too.
+void AddKeyFileOption(ArgParser* parser);
+// Sets options->encryption from --key-file when given.
+Status ApplyKeyFileOption(const ArgParser& parser, Options* options);
+// The Env to read a DB's files with (dump-sst, dump-blob): an encrypting Env
+// owned by *holder when options.encryption is set, else the default Env.
+Env* FileEnv(const Options& options, std::unique_ptr<Env>* holder);
 
 // Opens the DB at path. Without options.create_if_missing, a directory that
 // holds no lode DB is an InvalidArgument saying so (and, if offer_create,

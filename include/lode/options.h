@@ -8,11 +8,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lode {
 
 class Env;
+class KeyProvider;  // lode/encryption.h
 class Snapshot;
 
 enum class Compression : unsigned char { kNone = 0, kLZ4 = 1 };
@@ -36,6 +38,9 @@ struct Options {
   bool paranoid_checks = false;  // at open, verify every live file (as VerifyDB does)
   Env* env = nullptr;            // nullptr: the default POSIX env
   WalRecoveryMode wal_recovery_mode = WalRecoveryMode::kPointInTimeRecovery;
+  // Encrypts every WAL, manifest, table and blob file (lode/encryption.h,
+  // doc/encryption.md). nullptr: files are plain. Must match how the DB was created.
+  std::shared_ptr<KeyProvider> encryption;
 
   // LSM
   size_t write_buffer_size = 64 << 20;

@@ -1,0 +1,89 @@
+// On-disk layout of an encrypted lode file (see doc/encryption.md).
+//
+// Every WAL, manifest, table and blob file of an encrypted DB starts with a
+// plain file header, then a sequence of AES-256-GCM units:
+//
+//   file header (kFileHeaderSize = 48 bytes, plain):
+//   +-------+---------+--------+-------------+------+--------+------+-----------+----------+
+//   | magic | version | key id | file number | type | layout | zero | unit size | zero     |
+//   |   8   |    4    |   4    |      8      |  1   |   1    |  2   |     4     |  8       |
+//   +-------+---------+--------+-------------+------+--------+------+-----------+----------+
+//   | checksum (8): Checksum64 of the 40 bytes before it                                    |
+//   +---------------------------------------------------------------------------------------+
+//
+//   paged layout (tables, blob files: read at random offsets):
+//   page i at file offset kFileHeaderSize + i * (unit size + kPageOverhead)
+//   +-----------+----------------------------------------+---------+
+//   | nonce(12) | ciphertext (unit size bytes; the last  | tag(16) |
+//   |           | page 0..unit size bytes)               |         |
+//   +-----------+----------------------------------------+---------+
+//   The last page is sealed with the "final" flag; it may be empty.
+//
+//   stream layout (WAL, manifest: appended and synced mid-file):
+//   +----------+----------+-----------+-------------------------+---------+
+//   | length 4 | check 4  | nonce(12) | ciphertext (length)     | tag(16) |
+//   +----------+----------+-----------+-------------------------+---------+
+//   length <= unit size; check = Checksum32 of (header checksum, unit index,
+//   length) so that a damaged length is Corruption rather than a torn tail.
+//   One unit per Flush/Sync (split at unit size): synced bytes are never
+//   rewritten.
+//
+//   associated data of every unit (kAadSize = 68 bytes, never stored):
+//   +----------------------+------------+---------------+--------+-------+
+//   | file header [0, 40)  | unit index | plain offset  | length | final |
+//   |         40           |     8      |       8       |   4    |   8   |
+//   +----------------------+------------+---------------+--------+-------+
+//   The header bytes carry file number, file type, key id and unit size, so a
+//   unit moved to another file, position or key fails authentication.
+#ifndef LODE_LIB_ENCRYPTION_FORMAT_H_
+#define LODE_LIB_ENCRYPTION_FORMAT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "lode/slice.h"
+#include "lode/status.h"
+
+namespace lode {
+
+inline constexpr uint64_t kEncryptionMagic = 0x31434e4545444f4cull;  // "LODEENC1"
+inline constexpr uint32_t kEncryptionFormatVersion = 1;
+inline constexpr size_t kFileHeaderSize = 48;
+inline constexpr size_t kFileHeaderChecked = 40;  // bytes covered by the checksum
+inline constexpr size_t kKeySize = 32;
+inline constexpr size_t kNonceSize = 12;
+inline constexpr size_t kTagSize = 16;
+inline constexpr size_t kPageOverhead = kNonceSize + kTagSize;
+inline constexpr size_t kStreamUnitHeaderSize = 8;  // length + check
+inline constexpr size_t kStreamUnitOverhead = kStreamUnitHeaderSize + kNonceSize + kTagSize;
+inline constexpr size_t kAadSize = kFileHeaderChecked + 8 + 8 + 4 + 8;
+inline constexpr uint32_t kDefaultPageSize = 4 << 10;         // tables, blob files
+inline constexpr uint32_t kDefaultStreamUnitSize = 64 << 10;  // WAL, manifest
+inline constexpr uint32_t kMinUnitSize = 512;
+inline constexpr uint32_t kMaxUnitSize = 4 << 20;
+
+enum class EncryptedFileType : uint8_t { kWal = 1, kManifest = 2, kTable = 3, kBlob = 4 };
+enum class EncryptionLayout : uint8_t { kPaged = 0, kStream = 1 };
+
+struct EncryptionFileHeader {
+  uint32_t version = kEncryptionFormatVersion;
+  uint32_t key_id = 0;
+  uint64_t file_number = 0;
+  EncryptedFileType file_type = EncryptedFileType::kTable;
+  EncryptionLayout layout = EncryptionLayout::kPaged;
+  uint32_t unit_size = kDefaultPageSize;
+
+  // Appends exactly kFileHeaderSize bytes.
+  void EncodeTo(std::string* dst) const;
+  // Checks magic, checksum, version and field ranges; fname names the file
+  // in the Corruption message.
+  Status DecodeFrom(const Slice& input, const std::string& fname);
+};
+
+// True if data starts with the encryption magic (a file written encrypted).
+bool HasEncryptionMagic(const Slice& data);
+
+}  // namespace lode
+
+#endif  // LODE_LIB_ENCRYPTION_FORMAT_H_
