@@ -1,8 +1,8 @@
 #include "bench/benchmark_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -15,8 +15,8 @@ namespace lode::bench {
 namespace {
 
 constexpr const char* kBenchmarks[] = {
-    "fillseq",    "fillrandom",       "overwrite",    "readrandom", "readmissing",
-    "seekrandom", "readwhilewriting", "deleterandom", "compact",    "gc", "idle"};
+    "fillseq",          "fillrandom",   "overwrite", "readrandom", "readmissing", "seekrandom",
+    "readwhilewriting", "deleterandom", "compact",   "gc",         "idle"};
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;

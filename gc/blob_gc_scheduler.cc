@@ -18,6 +18,8 @@ constexpr double kFixedCost = 0.05;
 // files are still turning into garbage by themselves (their hot data is
 // overwritten soon), so copying them now would copy data about to die.
 constexpr double kAgeBias = 0.05;
+// A plan copies at most this fraction of the ceiling's slack (see below).
+constexpr double kPlanSlackFraction = 0.25;
 // When idle, a reveal may rewrite this many table bytes per blob byte that it
 // can uncover; under load only one (writes compete for the disk).
 constexpr double kIdleRevealCostRatio = 4.0;
@@ -147,13 +149,19 @@ BlobGcPlan PlanBlobGc(const Version* v, const BlobGcSchedulerOptions& o, bool id
   }
 
   // Take the best files until the plan would bring space down to the target,
-  // or one blob file's worth of live bytes would be copied (keeps each plan
-  // short, so flushes and the ranking stay current).
+  // or it would copy more than a quarter of the slack the ceiling leaves (at
+  // most one blob file): the copies exist beside their sources until the
+  // plan's last edit, so a big plan would itself push space past the
+  // ceiling. Short plans also keep flushes flowing and the ranking current.
   uint64_t projected = plan.blob_file_bytes;
   const auto goal = static_cast<uint64_t>(plan.target * static_cast<double>(plan.live_blob_bytes));
+  const double slack = (idle ? idle_goal : plan.ceiling) - 1;
+  const uint64_t budget = std::min<uint64_t>(
+      o.blob_file_size, static_cast<uint64_t>(kPlanSlackFraction * std::max(slack, 0.05) *
+                                              static_cast<double>(plan.live_blob_bytes)));
   for (const BlobGcCandidate& c : ranked) {
     if (!plan.gc_files.empty() &&
-        (projected <= goal || plan.planned_live_bytes + c.live_bytes > o.blob_file_size)) {
+        (projected <= goal || plan.planned_live_bytes + c.live_bytes > budget)) {
       break;
     }
     plan.gc_files.insert(c.number);
