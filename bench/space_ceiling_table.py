@@ -63,5 +63,43 @@ def main(paths):
         print("| " + " | ".join(cells) + " |")
 
 
+def chart(paths, width=56, height=14):
+    """ASCII scatter of final size (x) against total write amplification (y)."""
+    pts = []
+    for p in sorted(paths):
+        try:
+            s = summarize(p)
+        except (KeyError, ValueError, IndexError):
+            continue
+        pts.append((s["final"], s["wa"], s["run"]))
+    if not pts:
+        return
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, x1 = min(1.0, min(xs)), max(xs) * 1.05
+    y0, y1 = min(ys) * 0.95, max(ys) * 1.05
+    grid = [[" "] * width for _ in range(height)]
+    legend = []
+    for i, (x, y, name) in enumerate(pts):
+        mark = chr(ord("A") + i)
+        cx = int((x - x0) / (x1 - x0) * (width - 1))
+        cy = height - 1 - int((y - y0) / (y1 - y0) * (height - 1))
+        grid[cy][cx] = mark
+        legend.append(f"  {mark} = {name}: final {x:.2f}x, WA {y:.2f}")
+    print("```")
+    print("total write amplification")
+    for r, row in enumerate(grid):
+        label = y1 - (y1 - y0) * r / (height - 1)
+        print(f"{label:5.2f} |" + "".join(row))
+    print("      +" + "-" * width)
+    print(f"       {x0:.2f}x" + " " * (width - 14) + f"{x1:.2f}x")
+    print("       final size / fully compacted size")
+    print("\n".join(legend))
+    print("```")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--chart"]:
+        chart(sys.argv[2:])
+    else:
+        main(sys.argv[1:])

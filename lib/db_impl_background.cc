@@ -63,6 +63,12 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     return true;
   }
   if (manual_compaction_ != nullptr) return false;  // the manual one runs alone
+  // One thread stays free for flushes: a memtable that fills while every
+  // thread is deep in a compaction or GC job would stall the writers.
+  const int compactions = running_jobs_ - (flush_running_ ? 1 : 0);
+  if (options_.max_background_jobs > 1 && compactions >= options_.max_background_jobs - 1) {
+    return false;
+  }
   // An idle DB flushes its memtable first: overwrites still in memory hide
   // garbage that idle reclamation could not see otherwise. No writer is in
   // the queue, so the switch cannot race one.
