@@ -330,6 +330,11 @@ int Main(int argc, char** argv) {
       cycles++;
       break;
     }
+    if ((cycles + 1) % 100 == 0) {
+      std::fprintf(stderr, "lode_stress: %llu cycles, %llu acked ops, all verified\n",
+                   static_cast<unsigned long long>(cycles + 1),
+                   static_cast<unsigned long long>(hdr->acked_ops));
+    }
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
