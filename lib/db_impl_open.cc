@@ -264,6 +264,16 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
     }
     s = WriteBatchInternal::SetContents(&batch, record);
     if (!s.ok()) break;
+    // Sequences only grow through the logs; a record that reuses one would
+    // put two entries with the same key and sequence into the memtable.
+    if (WriteBatchInternal::Count(&batch) > 0 &&
+        WriteBatchInternal::Sequence(&batch) <= *max_sequence) {
+      s = Status::Corruption(fname, "record at offset " +
+                                        std::to_string(reader.LastRecordOffset()) +
+                                        " reuses sequence " +
+                                        std::to_string(WriteBatchInternal::Sequence(&batch)));
+      break;
+    }
     if (mem == nullptr) {
       mem = new MemTable(icmp_);
       mem->Ref();

@@ -23,14 +23,15 @@ if [ ! -f "$dir/build.ninja" ]; then
 fi
 cmake --build "$dir" -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 status=0
+root=$PWD
 for t in "${targets[@]}"; do
-  work="$dir/corpus/$t"
-  mkdir -p "$work" "$dir/artifacts"
-  log="$dir/fuzz_$t.log"
+  work="$root/$dir/corpus/$t"
+  mkdir -p "$work" "$root/$dir/artifacts"
+  log="$root/$dir/fuzz_$t.log"
   set +e
-  (cd "$dir/artifacts" && "../fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
-    -timeout=30 -rss_limit_mb=2048 -artifact_prefix="$PWD/$t-" \
-    "$OLDPWD/$work" "$OLDPWD/tests/fuzz/corpus/$t") >"$log" 2>&1
+  (cd "$root/$dir/artifacts" && nice -n "${LODE_FUZZ_NICE:-0}" "$root/$dir/tests/fuzz/fuzz_$t" \
+    -max_total_time="$secs" -print_final_stats=1 -timeout=30 -rss_limit_mb=2048 \
+    -artifact_prefix="$root/$dir/artifacts/$t-" "$work" "$root/tests/fuzz/corpus/$t") >"$log" 2>&1
   rc=$?
   set -e
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')

@@ -32,8 +32,8 @@ lode::Options FuzzOptions(lode::Env* env) {
   lode::Options o;
   o.env = env;
   o.write_buffer_size = 64 << 10;
-  o.target_file_size = 16 << 10;
-  o.max_bytes_for_level_base = 64 << 10;
+  o.target_file_size = 64 << 10;
+  o.max_bytes_for_level_base = 128 << 10;
   o.level0_compaction_trigger = 2;
   o.min_blob_size = 100;
   o.blob_file_size = 8 << 10;
@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lode::test::MemEnv env;
   const lode::Options options = FuzzOptions(&env);
   std::unique_ptr<lode::DB> db;
-  if (!lode::DB::Open(options, "/db", &db).ok()) Fail("open", "");
+  if (lode::Status s = lode::DB::Open(options, "/db", &db); !s.ok()) Fail("open", s.ToString());
   Model model;
   const lode::Snapshot* snap = nullptr;
   Model snap_model;

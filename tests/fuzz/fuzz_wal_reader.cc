@@ -3,6 +3,7 @@
 // through the write-batch decoder into a memtable, as recovery does. Must
 // never crash, hang or read out of bounds, whatever the bytes.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,10 +40,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string scratch;
   lode::Slice record;
   lode::WriteBatch batch;
+  lode::SequenceNumber max_sequence = 0;
   while (reader.ReadRecord(&record, &scratch)) {
     if (record.size() < 12) continue;
     if (!lode::WriteBatchInternal::SetContents(&batch, record).ok()) continue;
-    (void)lode::WriteBatchInternal::InsertInto(&batch, mem);
+    // As recovery does (DBImpl::RecoverLogFile): sequences must grow.
+    const uint32_t count = lode::WriteBatchInternal::Count(&batch);
+    const lode::SequenceNumber seq = lode::WriteBatchInternal::Sequence(&batch);
+    if (count == 0) continue;
+    if (seq <= max_sequence) break;
+    if (!lode::WriteBatchInternal::InsertInto(&batch, mem).ok()) break;
+    max_sequence = std::max(max_sequence, seq + count - 1);
   }
   mem->Unref();
   return 0;
