@@ -16,6 +16,7 @@
 #include "tests/util/db_files.h"
 #include "tests/util/fault_injection_env.h"
 #include "tests/util/test_util.h"
+#include "tests/util/torture_options.h"
 
 namespace lode::test {
 namespace {
@@ -93,13 +94,8 @@ void CheckRecovered(const std::string& path, const Model& model, const std::stri
   std::unique_ptr<DB> db;
   Status s = DB::Open(SweepOptions(Env::Default()), path, &db);
   ASSERT_TRUE(s.ok()) << "reopen: " << s.ToString();
-  Model got;
-  auto it = db->NewIterator(ReadOptions());
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    got[it->key().ToString()] = it->value().ToString();
-  }
-  ASSERT_TRUE(it->status().ok()) << it->status().ToString();
-  it.reset();
+  Model got = ScanAll(db.get(), &s);
+  ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(model.size(), got.size());
   for (const auto& [k, v] : model) {
     std::string value;
@@ -235,9 +231,7 @@ TEST(IoFaultSweepTest, OpenWithAFaultFailsOrRecoversAndAFaultFreeOpenRecoversAll
 // kPointInTimeRecovery kept the prefix, wrote a new manifest, deleted the
 // log and lost the acknowledged writes after the failed read for good.
 TEST(IoFaultSweepTest, WalReadErrorFailsTheOpenInEveryRecoveryMode) {
-  for (WalRecoveryMode mode :
-       {WalRecoveryMode::kTolerateCorruptedTailRecords, WalRecoveryMode::kAbsoluteConsistency,
-        WalRecoveryMode::kPointInTimeRecovery, WalRecoveryMode::kSkipAnyCorruptedRecords}) {
+  for (WalRecoveryMode mode : kAllWalRecoveryModes) {
     TempDir dir;
     Model model;
     BuildTemplate(dir.path(), &model);

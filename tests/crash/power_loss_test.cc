@@ -22,6 +22,7 @@
 #include "tests/util/db_files.h"
 #include "tests/util/fault_injection_env.h"
 #include "tests/util/test_util.h"
+#include "tests/util/torture_options.h"
 
 namespace lode::test {
 namespace {
@@ -32,22 +33,6 @@ using Model = std::map<std::string, std::string>;
 struct AckedWrite {
   std::vector<std::pair<std::string, std::optional<std::string>>> ops;
 };
-
-Options PowerLossOptions(Env* env) {
-  Options o;
-  o.env = env;
-  o.write_buffer_size = 64 << 10;
-  o.target_file_size = 64 << 10;
-  o.max_bytes_for_level_base = 256 << 10;
-  o.level0_compaction_trigger = 2;
-  o.min_blob_size = 1024;
-  o.blob_file_size = 64 << 10;
-  o.block_cache_capacity = 256 << 10;
-  o.blob_gc_age_cutoff = 0.5;
-  o.blob_gc_garbage_threshold = 0.2;
-  o.blob_gc_force_threshold = 0.4;
-  return o;
-}
 
 // "k<key>#<serial>#" then filler; sizes straddle min_blob_size.
 std::string MakeValue(Random* rnd, uint32_t key, uint64_t serial) {
@@ -80,7 +65,7 @@ void RunSeed(uint64_t seed, int cycles, Totals* totals) {
   TempDir dir;
   FaultInjectionEnv env;
   env.SetSkipRealSync(true);
-  const Options options = PowerLossOptions(&env);
+  const Options options = GcHeavyOptions(&env);
   Random rnd(seed);
   Model base;  // the state recovered at the start of the cycle
   uint64_t serial = 0;
@@ -174,22 +159,11 @@ void RunSeed(uint64_t seed, int cycles, Totals* totals) {
 
     // Reopen with no compaction due, so the files the open leaves can be
     // checked after it without background work changing them.
-    Options quiet = options;
-    quiet.level0_compaction_trigger = 1000;
-    quiet.level0_slowdown_writes_trigger = 1000;
-    quiet.level0_stop_writes_trigger = 1000;
-    quiet.max_bytes_for_level_base = uint64_t{1} << 40;
-    quiet.enable_blob_gc = false;
+    const Options quiet = QuietOptions(options);
     s = DB::Open(quiet, dir.path(), &db);
     ASSERT_TRUE(s.ok()) << "reopen after power loss: " << s.ToString();
-    Model got;
-    {
-      auto it = db->NewIterator(ReadOptions());
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        got[it->key().ToString()] = it->value().ToString();
-      }
-      ASSERT_TRUE(it->status().ok()) << it->status().ToString();
-    }
+    Model got = ScanAll(db.get(), &s);
+    ASSERT_TRUE(s.ok()) << s.ToString();
     for (uint32_t key = 0; key < 120; key++) {
       const std::string k = NumberedKey(key, 6);
       std::string v;

@@ -10,6 +10,7 @@
 #include "lode/db.h"
 #include "tests/util/db_files.h"
 #include "tests/util/test_util.h"
+#include "tests/util/torture_options.h"
 
 namespace lode::test {
 namespace {
@@ -22,9 +23,7 @@ std::string Record(SequenceNumber seq, const std::string& key, const std::string
 }
 
 TEST(WalSequenceTest, RecordsReusingASequenceAreCorruptionNotACrash) {
-  for (WalRecoveryMode mode :
-       {WalRecoveryMode::kTolerateCorruptedTailRecords, WalRecoveryMode::kAbsoluteConsistency,
-        WalRecoveryMode::kPointInTimeRecovery, WalRecoveryMode::kSkipAnyCorruptedRecords}) {
+  for (WalRecoveryMode mode : kAllWalRecoveryModes) {
     TempDir dir;
     Options o;
     o.wal_recovery_mode = mode;

@@ -38,6 +38,7 @@
 #include "tests/util/db_files.h"
 #include "tests/util/fault_injection_env.h"
 #include "tests/util/test_util.h"
+#include "tests/util/torture_options.h"
 
 namespace lode::test {
 namespace {
@@ -65,31 +66,12 @@ struct Config {
   uint32_t max_kill_ms = 400;
 };
 
+// GC more eager than the shared defaults: GC runs in every cycle.
 Options StressOptions() {
-  Options o;
-  o.write_buffer_size = 64 << 10;
-  o.target_file_size = 64 << 10;
-  o.max_bytes_for_level_base = 256 << 10;
-  o.level0_compaction_trigger = 2;
-  o.min_blob_size = 1024;
-  o.blob_file_size = 64 << 10;
-  o.block_cache_capacity = 256 << 10;
-  o.enable_blob_gc = true;
+  Options o = GcHeavyOptions(nullptr);
   o.blob_gc_age_cutoff = 0.6;
   o.blob_gc_garbage_threshold = 0.15;
   o.blob_gc_force_threshold = 0.3;
-  return o;
-}
-
-// The reopen that verifies: no compaction due, so the files the open leaves
-// are still there to be listed after it.
-Options QuietOptions() {
-  Options o = StressOptions();
-  o.level0_compaction_trigger = 1000;
-  o.level0_slowdown_writes_trigger = 1000;
-  o.level0_stop_writes_trigger = 1000;
-  o.max_bytes_for_level_base = uint64_t{1} << 40;
-  o.enable_blob_gc = false;
   return o;
 }
 
@@ -297,7 +279,7 @@ int Main(int argc, char** argv) {
     }
 
     std::unique_ptr<DB> db;
-    Status s = DB::Open(QuietOptions(), cfg.db, &db);
+    Status s = DB::Open(QuietOptions(StressOptions()), cfg.db, &db);
     if (!s.ok()) {
       std::fprintf(stderr, "cycle %llu: reopen: %s\n", static_cast<unsigned long long>(cycles),
                    s.ToString().c_str());
@@ -319,7 +301,7 @@ int Main(int argc, char** argv) {
     }
     orphans += unreferenced.size();
     VerifyReport report;
-    s = VerifyDB(cfg.db, QuietOptions(), &report);
+    s = VerifyDB(cfg.db, QuietOptions(StressOptions()), &report);
     if (!s.ok()) {
       std::fprintf(stderr, "cycle %llu: VerifyDB: %s\n", static_cast<unsigned long long>(cycles),
                    s.ToString().c_str());
