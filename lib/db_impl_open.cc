@@ -268,10 +268,9 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
     // put two entries with the same key and sequence into the memtable.
     if (WriteBatchInternal::Count(&batch) > 0 &&
         WriteBatchInternal::Sequence(&batch) <= *max_sequence) {
-      s = Status::Corruption(fname, "record at offset " +
-                                        std::to_string(reader.LastRecordOffset()) +
-                                        " reuses sequence " +
-                                        std::to_string(WriteBatchInternal::Sequence(&batch)));
+      s = Status::Corruption(
+          fname, "record at offset " + std::to_string(reader.LastRecordOffset()) +
+                     " reuses sequence " + std::to_string(WriteBatchInternal::Sequence(&batch)));
       break;
     }
     if (mem == nullptr) {

@@ -178,8 +178,7 @@ SweepResult Sweep(const std::function<void(DB*, Model*)>& prepare,
     (void)DestroyDB(path, SweepOptions(Env::Default()));
   }
   std::printf("I/O calls swept %llu, faults fired %llu, job reported failure %llu\n",
-              static_cast<unsigned long long>(r.calls),
-              static_cast<unsigned long long>(r.injected),
+              static_cast<unsigned long long>(r.calls), static_cast<unsigned long long>(r.injected),
               static_cast<unsigned long long>(r.job_failed));
   return r;
 }
@@ -197,8 +196,8 @@ TEST(IoFaultSweepTest, FlushEitherInstallsOrKeepsThePreviousVersion) {
 }
 
 TEST(IoFaultSweepTest, CompactionEitherInstallsOrKeepsThePreviousVersion) {
-  SweepResult r = Sweep([](DB*, Model*) {},
-                        [](DB* db) { return db->CompactRange(nullptr, nullptr); }, false);
+  SweepResult r =
+      Sweep([](DB*, Model*) {}, [](DB* db) { return db->CompactRange(nullptr, nullptr); }, false);
   EXPECT_GT(r.calls, 10u);
   EXPECT_EQ(r.calls, r.injected);
   EXPECT_GT(r.job_failed, 0u);

@@ -208,17 +208,19 @@ void RunSeed(uint64_t seed, int cycles, Totals* totals) {
     if (!match) {
       for (const auto& [k, v] : model) {
         auto it = got.find(k);
-        if (it == got.end()) diff += " " + k + ":missing(want " + v.substr(0, 12) + ")";
-        else if (it->second != v) diff += " " + k + ":" + it->second.substr(0, 12) + "(want " + v.substr(0, 12) + ")";
+        if (it == got.end())
+          diff += " " + k + ":missing(want " + v.substr(0, 12) + ")";
+        else if (it->second != v)
+          diff += " " + k + ":" + it->second.substr(0, 12) + "(want " + v.substr(0, 12) + ")";
       }
       for (const auto& [k, v] : got) {
         if (model.count(k) == 0) diff += " " + k + ":resurrected(" + v.substr(0, 12) + ")";
       }
     }
-    ASSERT_TRUE(match.has_value())
-        << "vs the full model:" << diff << "\n" << "recovered state is no prefix of the " << acked.size()
-        << " acknowledged writes that includes the " << durable << " durable ones ("
-        << got.size() << " keys recovered)";
+    ASSERT_TRUE(match.has_value()) << "vs the full model:" << diff << "\n"
+                                   << "recovered state is no prefix of the " << acked.size()
+                                   << " acknowledged writes that includes the " << durable
+                                   << " durable ones (" << got.size() << " keys recovered)";
     totals->lost_unsynced_writes += acked.size() - *match;
     base = std::move(got);
 

@@ -182,6 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckAll(db.get(), model);
   db.reset();
   lode::VerifyReport report;
-  if (!lode::VerifyDB("/db", options, &report).ok()) Fail("VerifyDB", report.problems.empty() ? "" : report.problems[0]);
+  if (!lode::VerifyDB("/db", options, &report).ok())
+    Fail("VerifyDB", report.problems.empty() ? "" : report.problems[0]);
   return 0;
 }

@@ -2,8 +2,8 @@
 // without checksums, as the first byte says) and every record it returns
 // through the write-batch decoder into a memtable, as recovery does. Must
 // never crash, hang or read out of bounds, whatever the bytes.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,8 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const bool checksum = (data[0] & 1) != 0;
   lode::test::MemEnv env;
-  env.SetFile("/f/000001.log",
-              std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
+  env.SetFile("/f/000001.log", std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
   std::unique_ptr<lode::SequentialFile> file;
   if (!env.NewSequentialFile("/f/000001.log", &file).ok()) return 0;
   NullReporter reporter;

@@ -326,10 +326,9 @@ int Main(int argc, char** argv) {
       "files %llu, VerifyDB/open failures %llu, child failures %llu\n",
       static_cast<unsigned long long>(cfg.seed), static_cast<unsigned long long>(cycles), secs,
       static_cast<unsigned long long>(hdr->acked_ops),
-      static_cast<unsigned long long>(hdr->gc_runs),
-      static_cast<unsigned long long>(keys_checked), static_cast<unsigned long long>(blob_files),
-      static_cast<unsigned long long>(lost), static_cast<unsigned long long>(orphans),
-      static_cast<unsigned long long>(verify_failures),
+      static_cast<unsigned long long>(hdr->gc_runs), static_cast<unsigned long long>(keys_checked),
+      static_cast<unsigned long long>(blob_files), static_cast<unsigned long long>(lost),
+      static_cast<unsigned long long>(orphans), static_cast<unsigned long long>(verify_failures),
       static_cast<unsigned long long>(child_failures));
   munmap(mem, state_size);
   close(fd);

@@ -101,7 +101,8 @@ Status FaultInjectionEnv::Check(Op op, const std::string& fname) {
   counts_[static_cast<int>(op)]++;
   std::lock_guard<std::mutex> l(mu_);
   if (!active_ && op != Op::kRead) return Status::IOError(fname, "filesystem inactive (power off)");
-  if (!armed_ || (op_ != Op::kAny && op != op_) || fname.find(name_part_) == std::string::npos) return Status::OK();
+  if (!armed_ || (op_ != Op::kAny && op != op_) || fname.find(name_part_) == std::string::npos)
+    return Status::OK();
   if (remaining_ > 0) {
     remaining_--;
     return Status::OK();
@@ -250,8 +251,8 @@ Status FaultInjectionEnv::PowerLoss(Random* rnd) {
     if (!st.entry_synced && (rnd == nullptr || rnd->OneIn(2))) {
       // The entry never reached the disk: the name is gone, or names the
       // file it replaced.
-      Status s = st.had_old ? WriteStringToFile(env, st.old_contents, name, true)
-                            : env->RemoveFile(name);
+      Status s =
+          st.had_old ? WriteStringToFile(env, st.old_contents, name, true) : env->RemoveFile(name);
       if (result.ok()) result = s;
       continue;
     }

@@ -20,7 +20,6 @@
 #include <string>
 
 #include "lib/util/random.h"
-
 #include "lode/env.h"
 
 namespace lode::test {
@@ -89,11 +88,11 @@ class FaultInjectionEnv final : public EnvWrapper {
 
  private:
   struct FileState {
-    uint64_t pos = 0;            // bytes appended through this env
-    uint64_t synced = 0;         // bytes made durable by Sync
-    bool entry_synced = false;   // the directory entry is durable
-    bool had_old = false;        // a rename replaced a durable file ...
-    std::string old_contents;    // ... whose contents come back if the entry is lost
+    uint64_t pos = 0;           // bytes appended through this env
+    uint64_t synced = 0;        // bytes made durable by Sync
+    bool entry_synced = false;  // the directory entry is durable
+    bool had_old = false;       // a rename replaced a durable file ...
+    std::string old_contents;   // ... whose contents come back if the entry is lost
   };
 
   bool active_ = true;
