@@ -248,6 +248,9 @@ Status DBImpl::SwitchMemTable() {
     // after it does, or recovery would see a hole.
     s = logfile_->Sync();
   }
+  // The new log's name must be durable before a synced write into it is
+  // acknowledged, or a power loss takes the log and the write with it.
+  if (s.ok()) s = env_->SyncDir(dbname_);
   if (!s.ok()) {
     if (file != nullptr) env_->RemoveFile(LogFileName(dbname_, new_log_number));
     RecordBackgroundError(s);

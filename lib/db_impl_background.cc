@@ -250,7 +250,15 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
     lock.lock();
   } else {
     for (const BlobFileAddition& b : new_blob_files) c->edit()->AddBlobFile(b);
-    s = versions_->LogAndApply(c->edit(), &mutex_);
+    // The new tables' names must be durable before the manifest names them,
+    // or a power loss leaves a manifest that references missing files.
+    if (!job.created_files().empty()) {
+      lock.unlock();
+      s = env_->SyncDir(dbname_);
+      lock.lock();
+      if (!s.ok()) RecordBackgroundError(s);
+    }
+    if (s.ok()) s = versions_->LogAndApply(c->edit(), &mutex_);
     // The record may have reached the manifest even so: keep the outputs
     // (the next open deletes them if unreferenced) and take no more edits.
     if (!s.ok()) RecordBackgroundError(s);

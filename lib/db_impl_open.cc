@@ -207,10 +207,12 @@ namespace {
 struct LogReporter final : public log::Reader::Reporter {
   Status corruption;  // first damage not at the tail
   Status torn_tail;
+  Status io_error;  // a failed read says nothing about the log: never skip past it
   size_t dropped_bytes = 0;
   void Corruption(size_t bytes, const Status& s) override {
     dropped_bytes += bytes;
     if (corruption.ok()) corruption = s;
+    if (s.IsIOError() && io_error.ok()) io_error = s;
   }
   void TornTail(size_t bytes, const Status& s) override {
     dropped_bytes += bytes;
@@ -239,6 +241,12 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
   MemTable* mem = nullptr;
   while (s.ok()) {
     const bool got = reader.ReadRecord(&record, &scratch);
+    if (!reporter.io_error.ok()) {
+      // Not damage but an unreadable log: recovering a prefix would drop
+      // acknowledged writes for good once the new manifest retires the log.
+      s = reporter.io_error;
+      break;
+    }
     if (!reporter.corruption.ok() && mode != WalRecoveryMode::kSkipAnyCorruptedRecords) {
       if (mode == WalRecoveryMode::kPointInTimeRecovery) {
         *stop = true;  // keep the prefix before the damage, nothing after it
@@ -261,6 +269,15 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
     }
     s = WriteBatchInternal::SetContents(&batch, record);
     if (!s.ok()) break;
+    // Sequences only grow through the logs; a record that reuses one would
+    // put two entries with the same key and sequence into the memtable.
+    if (WriteBatchInternal::Count(&batch) > 0 &&
+        WriteBatchInternal::Sequence(&batch) <= *max_sequence) {
+      s = Status::Corruption(
+          fname, "record at offset " + std::to_string(reader.LastRecordOffset()) +
+                     " reuses sequence " + std::to_string(WriteBatchInternal::Sequence(&batch)));
+      break;
+    }
     if (mem == nullptr) {
       mem = new MemTable(icmp_);
       mem->Ref();

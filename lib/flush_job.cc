@@ -101,6 +101,8 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* resul
   if (s.ok()) s = file->Close();
   if (s.ok()) {
     s = blobs.Finish(&added);
+    // A failed Finish leaves the builder open: abandon it (its files go).
+    if (!s.ok()) blobs.Abandon();
   } else {
     blobs.Abandon();
   }

@@ -2,6 +2,8 @@
 # Installs the Debian packages lode's build needs, if any are missing.
 set -euo pipefail
 pkgs=(cmake g++ ninja-build liblz4-dev libxxhash-dev libssl-dev libgtest-dev libbenchmark-dev)
+# The fuzz targets (scripts/fuzz.sh) need clang and its libFuzzer runtime.
+if [ "${LODE_NEED_CLANG:-0}" = 1 ]; then pkgs+=(clang libclang-rt-14-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
