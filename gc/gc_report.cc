@@ -106,7 +106,8 @@ std::string GcReport::ToText() const {
   line("GC I/O", HumanBytes(gc_bytes_read) + " read, " + HumanBytes(gc_bytes_written) +
                      " written; " + Plural(reveal_compactions, "reveal merge") + ", " +
                      Plural(scheduled_plans, "relocation plan") + ", " +
-                     Plural(idle_jobs, "idle job"));
+                     Plural(idle_jobs, "idle job") +
+                     Format("; paced %.1f s", static_cast<double>(gc_paced_micros) / 1e6));
   if (max_space_amplification > 0) {
     line("ceiling", Format("%.2fx (GC starts at %.2fx); now %.2fx, at most %.2fx counting %s "
                            "that may be hidden garbage",
@@ -202,6 +203,8 @@ std::string GcReport::ToJson() const {
   w.Uint(scheduled_plans);
   w.Key("idle_jobs");
   w.Uint(idle_jobs);
+  w.Key("paced_micros");
+  w.Uint(gc_paced_micros);
   w.EndObject();
 
   w.Key("scheduler");

@@ -2,6 +2,7 @@
 #include "gc/gc_report_builder.h"
 #include "lib/compaction.h"
 #include "lib/db_impl.h"
+#include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
 
 namespace lode {
@@ -12,6 +13,7 @@ Status DBImpl::GetGcReport(GcReport* report) {
   const bool idle = IdleGcDue();
   AddGcPlanToReport(PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), idle),
                     gc_plan_files_, idle, report);
+  report->gc_paced_micros = gc_rate_limiter_->paced_micros();
   return Status::OK();
 }
 

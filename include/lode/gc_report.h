@@ -80,6 +80,7 @@ struct GcReport {
   uint64_t reveal_compactions = 0;
   uint64_t scheduled_plans = 0;
   uint64_t idle_jobs = 0;
+  uint64_t gc_paced_micros = 0;  // time relocation waited for blob_gc_rate_limit
 
   std::string ToText() const;
   std::string ToJson() const;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
@@ -248,6 +249,33 @@ TEST_F(GcSpaceCeilingTest, SkewedOverwritesDoNotRewriteHotDataOverAndOver) {
               static_cast<double>(relocated[1]) / (1 << 20));
   EXPECT_GT(relocated[0], 0u);
   EXPECT_LT(static_cast<double>(relocated[1]), 0.6 * static_cast<double>(relocated[0]));
+}
+
+TEST_F(GcSpaceCeilingTest, RateLimitPacesRelocationBelowTheCeiling) {
+  // Idle reclamation is never urgent, so it is always paced.
+  Options o = CeilingOptions(0);
+  o.blob_gc_rate_limit = 4 << 20;  // 4 MiB/s
+  Open(o);
+  constexpr uint64_t kKeys = 200;
+  for (uint64_t k = 0; k < kKeys; k++) Write(k);
+  Random rnd(5);
+  for (int i = 0; i < 200; i++) Write(rnd.Uniform(kKeys));
+  ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
+  const GcReport before = Report();
+  EXPECT_EQ(0u, before.gc_paced_micros);
+  clock_.Advance(31'000'000);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const GcReport r = Report();
+  const double copied = static_cast<double>(r.bytes_relocated - before.bytes_relocated);
+  ASSERT_GT(copied, 1 << 20) << "the test needs more than a burst of copying";
+  EXPECT_GT(r.gc_paced_micros, 0u);
+  // A token bucket lets through at most rate x time plus one burst (50 ms
+  // of rate), so copying took at least this long, however fast the disk.
+  EXPECT_GE(seconds, (copied - 0.05 * (4 << 20)) / (4 << 20)) << copied << " bytes copied";
+  CheckAllValues();
 }
 
 TEST_F(GcSpaceCeilingTest, ReportShowsTheCeilingAndThePlan) {
