@@ -33,6 +33,10 @@ class ManualClockEnv : public EnvWrapper {
 
 class GcSpaceCeilingTest : public DBTest {
  protected:
+  // The DB (a base-class member) reads clock_ until it is closed, so close
+  // it before this class's members go away.
+  ~GcSpaceCeilingTest() override { db_.reset(); }
+
   Options CeilingOptions(double ceiling) {
     Options o = SmallOptions();
     o.env = &clock_;
