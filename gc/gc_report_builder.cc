@@ -56,7 +56,7 @@ void BuildGcReport(const Version* v, const BlobGcThresholds& thresholds, const G
   report->blobs_relocated = stats.blobs_relocated;
   report->files_dropped = stats.files_dropped;
   report->bytes_reclaimed = stats.bytes_reclaimed;
-  report->gc_bytes_read = stats.bytes_read;
+  report->gc_bytes_read = stats.bytes_relocated;  // relocation reads exactly what it copies
   report->gc_bytes_written = stats.bytes_written;
   report->reveal_compactions = stats.reveal_compactions;
   report->scheduled_plans = stats.scheduled_plans;

@@ -38,11 +38,13 @@ struct DBImpl::Writer {
 Snapshot::~Snapshot() = default;
 DB::~DB() = default;
 
+namespace {
+Env* UserEnv(const Options& o) { return o.env != nullptr ? o.env : Env::Default(); }
+}  // namespace
+
 DBImpl::DBImpl(const Options& options, const std::string& dbname)
-    : encrypted_env_(NewEncryptedEnv(options.env != nullptr ? options.env : Env::Default(),
-                                     options.encryption)),
-      env_(encrypted_env_ != nullptr ? encrypted_env_.get()
-                                     : options.env != nullptr ? options.env : Env::Default()),
+    : encrypted_env_(NewEncryptedEnv(UserEnv(options), options.encryption)),
+      env_(encrypted_env_ != nullptr ? encrypted_env_.get() : UserEnv(options)),
       dbname_(dbname),
       icmp_(BytewiseComparator()),
       options_(options) {
@@ -356,7 +358,7 @@ Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& up
   Status s = ApplyOptionUpdates(updates, &options_);
   if (s.ok()) {
     gc_rate_limiter_->SetRate(options_.blob_gc_rate_limit);
-    gc_blocked_version_ = 0;  // the scheduler plans anew under the new options
+    gc_blocked_version_ = 0;   // the scheduler plans anew under the new options
     bg_work_cv_.notify_all();  // thresholds may make new work due
   }
   return s;

@@ -276,7 +276,6 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
       if (gc_files == nullptr) gc_stats_.relocations++;  // RunBlobGc counts itself once
       gc_stats_.blobs_relocated += relocator->stats().blobs_relocated;
       gc_stats_.bytes_relocated += relocator->stats().bytes_relocated;
-      gc_stats_.bytes_read += relocator->stats().bytes_relocated;
       for (const BlobFileAddition& b : new_blob_files) gc_stats_.bytes_written += b.file_size;
     }
     RecordDroppedBlobFiles(*c->edit(), c->input_version());

@@ -106,7 +106,7 @@ Compaction* DBImpl::PickScheduledGcCompaction(bool urgent_only, std::set<uint64_
     }
     if (!busy) gc_plan_files_.clear();  // nothing pins them any more
   }
-  if (c == nullptr && !busy) {
+  if (!busy) {
     switch (plan.action) {
       case BlobGcAction::kNone:
         if (idle) idle_gc_done_for_ = last_write_micros_.load(std::memory_order_relaxed);

@@ -42,9 +42,8 @@ struct GcStats {
   uint64_t bytes_relocated = 0;
   uint64_t blobs_relocated = 0;
   uint64_t files_dropped = 0;
-  uint64_t bytes_reclaimed = 0;  // blob file bytes deleted
-  uint64_t bytes_read = 0;       // blob bytes read to be relocated
-  uint64_t bytes_written = 0;    // blob file bytes written by relocation
+  uint64_t bytes_reclaimed = 0;     // blob file bytes deleted
+  uint64_t bytes_written = 0;       // blob file bytes written by relocation
   uint64_t reveal_compactions = 0;  // scheduler merges that turned hidden garbage into counted
   uint64_t scheduled_plans = 0;     // relocation plans the space-ceiling scheduler started
   uint64_t idle_jobs = 0;           // scheduler jobs run while the DB was idle

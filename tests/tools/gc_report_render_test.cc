@@ -163,9 +163,8 @@ TEST(GcReportJsonTest, KeyOrderIsStable) {
   ASSERT_TRUE(test::JsonParser::Parse(json, &v, &error)) << error;
   std::vector<std::string> top;
   for (const auto& [k, unused] : v.object) top.push_back(k);
-  EXPECT_EQ(top,
-            (std::vector<std::string>{"format_version", "totals", "thresholds", "gc", "scheduler",
-                                      "files"}));
+  EXPECT_EQ(top, (std::vector<std::string>{"format_version", "totals", "thresholds", "gc",
+                                           "scheduler", "files"}));
   EXPECT_EQ(json, SampleReport().ToJson());
 }
 
