@@ -95,6 +95,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "lode: separate large values into blob files (rocksdb-blob always does)");
   f->Add("min_blob_size", &o->min_blob_size, "values of at least this many bytes go to blob files");
   f->Add("blob_file_size", &o->blob_file_size, "target blob file bytes");
+  f->Add("blob_write_time_separation", &o->blob_write_time_separation,
+         "lode: write large values to blob files at write time, only their index to the WAL");
   AddCompressionFlag(f, "blob_compression", &o->blob_compression, "blob compression: none | lz4");
   f->Add("blob_cache_size", &o->blob_cache_capacity, "blob cache bytes (0: none)");
   f->Add("enable_blob_gc", &o->enable_blob_gc, "relocate live blobs out of old/garbage blob files");

@@ -58,6 +58,7 @@ class LodeEngine : public BenchEngine {
         {"max_background_jobs", n(o.max_background_jobs)},
         {"enable_blob_files", b(o.enable_blob_files)},
         {"min_blob_size", n(o.min_blob_size)},
+        {"blob_write_time_separation", b(o.blob_write_time_separation)},
         {"blob_file_size", n(o.blob_file_size)},
         {"blob_compression", CompressionName(o.blob_compression)},
         {"blob_cache_size", n(o.blob_cache_capacity)},

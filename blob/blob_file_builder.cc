@@ -30,14 +30,19 @@ Status BlobFileBuilder::OpenFileIfNeeded() {
   return writer_->Open();
 }
 
-Status BlobFileBuilder::CloseFileIfFull() {
-  if (writer_ == nullptr || writer_->FileSize() < options_.blob_file_size) return Status::OK();
+Status BlobFileBuilder::FinishCurrentFile() {
+  if (writer_ == nullptr) return Status::OK();
   Status s = writer_->Finish();
   if (!s.ok()) return s;
   finished_.push_back({writer_->file_number(), writer_->BlobCount(), writer_->BlobBytes(),
                        writer_->FileSize(), writer_->RecordsChecksum()});
   writer_.reset();
   return Status::OK();
+}
+
+Status BlobFileBuilder::CloseFileIfFull() {
+  if (writer_ == nullptr || writer_->FileSize() < options_.blob_file_size) return Status::OK();
+  return FinishCurrentFile();
 }
 
 Status BlobFileBuilder::Add(const Slice& user_key, const Slice& value, std::string* blob_index,
@@ -73,21 +78,49 @@ Status BlobFileBuilder::AddRelocated(const Slice& user_key, const Slice& stored,
 
 Status BlobFileBuilder::Finish(std::vector<BlobFileAdditionInfo>* added) {
   assert(!done_);
-  if (status_.ok() && writer_ != nullptr) {
-    // The last file is finished whatever its size.
-    status_ = writer_->Finish();
-    if (status_.ok()) {
-      finished_.push_back({writer_->file_number(), writer_->BlobCount(), writer_->BlobBytes(),
-                           writer_->FileSize(), writer_->RecordsChecksum()});
-      writer_.reset();
-    }
-  }
+  // The last file is finished whatever its size.
+  if (status_.ok()) status_ = FinishCurrentFile();
   // New directory entries must be durable before a version edit names them.
   if (status_.ok() && !created_files_.empty()) status_ = options_.env->SyncDir(options_.dbname);
   if (!status_.ok()) return status_;
   done_ = true;
   added->insert(added->end(), finished_.begin(), finished_.end());
   return Status::OK();
+}
+
+Status BlobFileBuilder::Reconfigure(uint64_t min_blob_size, uint64_t blob_file_size,
+                                    Compression compression) {
+  if (!status_.ok()) return status_;
+  assert(!done_);
+  options_.min_blob_size = min_blob_size;
+  const bool roll = compression != options_.compression ||
+                    (writer_ != nullptr && writer_->FileSize() >= blob_file_size);
+  options_.blob_file_size = blob_file_size;
+  options_.compression = compression;
+  if (roll) status_ = FinishCurrentFile();
+  return status_;
+}
+
+Status BlobFileBuilder::FlushFile(bool sync) {
+  if (!status_.ok()) return status_;
+  assert(!done_);
+  if (writer_ != nullptr) status_ = writer_->Flush(sync);
+  // A rolled-over file was synced by its Finish; its name may not be.
+  if (status_.ok() && sync && dir_synced_files_ < created_files_.size()) {
+    status_ = options_.env->SyncDir(options_.dbname);
+    if (status_.ok()) dir_synced_files_ = created_files_.size();
+  }
+  return status_;
+}
+
+void BlobFileBuilder::Detach() {
+  done_ = true;
+  if (writer_ != nullptr) {
+    writer_->Close();
+    writer_.reset();
+  }
+  finished_.clear();
+  if (status_.ok()) status_ = Status::InvalidArgument("blob file builder detached");
 }
 
 void BlobFileBuilder::Abandon() {

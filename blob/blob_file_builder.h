@@ -75,6 +75,21 @@ class BlobFileBuilder {
   // must Abandon.
   Status Finish(std::vector<BlobFileAdditionInfo>* added);
 
+  // Changes the threshold, the file size and the compression for later
+  // Adds (SetOptions on a live DB). A new compression finishes the current
+  // file, whose header names the old one.
+  Status Reconfigure(uint64_t min_blob_size, uint64_t blob_file_size, Compression compression);
+
+  // Hands what Add wrote so far to the OS (sync: to stable storage, and the
+  // directory too when a file was created since the last such sync), so a
+  // WAL record may point at it. For write-time separation.
+  Status FlushFile(bool sync);
+
+  // Closes the current file without a footer and keeps every file this
+  // builder created: for write-time separation at close, when the WAL still
+  // names the files and recovery reads them. Ends the builder like Abandon.
+  void Detach();
+
   // Closes and deletes every file this builder created, finished or not:
   // also after a successful Finish, for a job whose later step (table write,
   // manifest append) failed. Never once a version edit naming them is
@@ -88,13 +103,16 @@ class BlobFileBuilder {
  private:
   Status OpenFileIfNeeded();
   Status CloseFileIfFull();
+  // Footer, sync, close of the current file (if any), remembered for Finish.
+  Status FinishCurrentFile();
 
-  const BlobFileBuilderOptions options_;
+  BlobFileBuilderOptions options_;
   std::unique_ptr<BlobFileWriter> writer_;  // current output, or null
   std::vector<uint64_t> created_files_;
   std::vector<BlobFileAdditionInfo> finished_;
   Status status_;      // first failure, sticky
-  bool done_ = false;  // Finish or Abandon called
+  bool done_ = false;  // Finish, Abandon or Detach called
+  size_t dir_synced_files_ = 0;  // created_files_ whose names FlushFile(sync) made durable
 };
 
 }  // namespace lode

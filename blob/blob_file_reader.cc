@@ -47,14 +47,15 @@ BlobFileReader::BlobFileReader(std::unique_ptr<RandomAccessFile> file, std::stri
       file_number_(file_number),
       file_size_(file_size) {}
 
-Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t file_number,
-                            std::unique_ptr<BlobFileReader>* reader) {
+Status BlobFileReader::OpenHeader(Env* env, const std::string& file_name, uint64_t file_number,
+                                  uint64_t min_size, std::unique_ptr<BlobFileReader>* reader) {
   uint64_t file_size = 0;
   Status s = env->GetFileSize(file_name, &file_size);
   if (!s.ok()) return s;
-  if (file_size < kBlobFileMinSize) {
+  if (file_size < min_size) {
     return BlobCorruption(file_name, file_size,
-                          "file too short for a blob file header and footer (size " +
+                          std::string("file too short for a blob file header") +
+                              (min_size > BlobLogHeader::kSize ? " and footer" : "") + " (size " +
                               std::to_string(file_size) + ")");
   }
   std::unique_ptr<RandomAccessFile> file;
@@ -62,9 +63,7 @@ Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t fil
   if (!s.ok()) return s;
   std::unique_ptr<BlobFileReader> r(
       new BlobFileReader(std::move(file), file_name, file_number, file_size));
-
-  char buf[BlobLogFooter::kSize > BlobLogHeader::kSize ? BlobLogFooter::kSize
-                                                       : BlobLogHeader::kSize];
+  char buf[BlobLogHeader::kSize];
   Slice in;
   s = ReadExactly(*r->file_, file_name, 0, BlobLogHeader::kSize, &in, buf, "header");
   if (s.ok()) s = Annotate(r->header_.DecodeFrom(in), file_name, 0);
@@ -76,7 +75,25 @@ Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t fil
   if ((r->header_.flags & kBlobFlagEncrypted) != 0) {
     return Status::NotSupported(BaseName(file_name), "encrypted blob files");
   }
-  const uint64_t footer_offset = file_size - BlobLogFooter::kSize;
+  r->records_end_ = file_size;
+  *reader = std::move(r);
+  return Status::OK();
+}
+
+Status BlobFileReader::OpenUnfinished(Env* env, const std::string& file_name,
+                                      uint64_t file_number,
+                                      std::unique_ptr<BlobFileReader>* reader) {
+  return OpenHeader(env, file_name, file_number, BlobLogHeader::kSize, reader);
+}
+
+Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t file_number,
+                            std::unique_ptr<BlobFileReader>* reader) {
+  std::unique_ptr<BlobFileReader> r;
+  Status s = OpenHeader(env, file_name, file_number, kBlobFileMinSize, &r);
+  if (!s.ok()) return s;
+  char buf[BlobLogFooter::kSize];
+  Slice in;
+  const uint64_t footer_offset = r->file_size_ - BlobLogFooter::kSize;
   s = ReadExactly(*r->file_, file_name, footer_offset, BlobLogFooter::kSize, &in, buf, "footer");
   if (s.ok()) s = Annotate(r->footer_.DecodeFrom(in), file_name, footer_offset);
   if (!s.ok()) return s;
@@ -87,6 +104,7 @@ Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t fil
       (r->footer_.blob_count == 0 && record_area != 0)) {
     return BlobCorruption(file_name, footer_offset, "footer counts do not fit the file size");
   }
+  r->records_end_ = footer_offset;
   *reader = std::move(r);
   return Status::OK();
 }
@@ -99,7 +117,7 @@ Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& inde
   }
   constexpr uint64_t kRH = BlobLogRecordHeader::kSize;
   const uint64_t records_begin = BlobLogHeader::kSize;
-  const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
+  const uint64_t records_end = records_end_;
   // The whole record [offset - kRH - key, offset + size) must lie inside the
   // record area; written to be free of overflow for any index values.
   if (index.offset < records_begin + kRH || index.offset - records_begin - kRH < user_key.size() ||
@@ -115,7 +133,7 @@ Status BlobFileReader::RecordExtent(const Slice& user_key, const BlobIndex& inde
 
 Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch, Prefetched* out) const {
   const uint64_t records_begin = BlobLogHeader::kSize;
-  const uint64_t records_end = file_size_ - BlobLogFooter::kSize;
+  const uint64_t records_end = records_end_;
   offset = std::max(offset, records_begin);
   if (offset >= records_end) n = 0;
   n = static_cast<size_t>(std::min<uint64_t>(n, records_end - std::min(offset, records_end)));

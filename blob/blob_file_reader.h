@@ -42,6 +42,14 @@ class BlobFileReader {
   static Status Open(Env* env, const std::string& file_name, uint64_t file_number,
                      std::unique_ptr<BlobFileReader>* reader);
 
+  // Opens a blob file that may have no footer yet: one written at write
+  // time (Options::blob_write_time_separation) whose WAL recovery replays.
+  // Checks the header only; every byte after it counts as the record area,
+  // and each GetBlob still checks its record against the index, the key
+  // and the record checksum. footer() is then all zeros.
+  static Status OpenUnfinished(Env* env, const std::string& file_name, uint64_t file_number,
+                               std::unique_ptr<BlobFileReader>* reader);
+
   BlobFileReader(const BlobFileReader&) = delete;
   BlobFileReader& operator=(const BlobFileReader&) = delete;
 
@@ -95,6 +103,11 @@ class BlobFileReader {
   BlobFileReader(std::unique_ptr<RandomAccessFile> file, std::string file_name,
                  uint64_t file_number, uint64_t file_size);
 
+  // Opens file_name and checks its header; Open and OpenUnfinished go on
+  // from here.
+  static Status OpenHeader(Env* env, const std::string& file_name, uint64_t file_number,
+                           uint64_t min_size, std::unique_ptr<BlobFileReader>* reader);
+
   // Reads and checks the record of index into *buf, or takes it from
   // *prefetched when that holds it; *stored points at its value bytes
   // (inside *buf, *prefetched or the file's own memory).
@@ -105,6 +118,7 @@ class BlobFileReader {
   const std::string file_name_;
   const uint64_t file_number_;
   const uint64_t file_size_;
+  uint64_t records_end_ = 0;  // end of the record area: the footer, or the file's end
   BlobLogHeader header_;
   BlobLogFooter footer_;
 };

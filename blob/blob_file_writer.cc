@@ -122,6 +122,22 @@ Status BlobFileWriter::Finish() {
   return Status::OK();
 }
 
+Status BlobFileWriter::Flush(bool sync) {
+  if (!status_.ok()) return status_;
+  if (!opened_ || finished_ || closed_) {
+    return Status::InvalidArgument(file_name_, "blob file writer is not open");
+  }
+  status_ = sync ? file_->Sync() : file_->Flush();
+  return status_;
+}
+
+void BlobFileWriter::Close() {
+  if (closed_) return;
+  closed_ = true;
+  Status s = file_->Close();
+  if (status_.ok()) status_ = s.ok() ? Status::InvalidArgument(file_name_, "blob file writer closed") : s;
+}
+
 void BlobFileWriter::Abandon() {
   if (closed_) return;
   closed_ = true;

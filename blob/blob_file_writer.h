@@ -49,6 +49,15 @@ class BlobFileWriter {
   // Writes the footer, syncs and closes. REQUIRES: Open succeeded, once.
   Status Finish();
 
+  // Hands the bytes appended so far to the OS (sync: to stable storage),
+  // so a reader of the unfinished file sees them: write-time separation
+  // makes a WAL record point at them. REQUIRES: open, not finished.
+  Status Flush(bool sync);
+
+  // Closes the file without a footer and leaves it for the caller (an
+  // unfinished write-time blob file that a WAL still names).
+  void Close();
+
   // Closes the file without a footer; the caller deletes it.
   void Abandon();
 

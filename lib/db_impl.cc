@@ -19,6 +19,7 @@
 #include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
 #include "lib/write_batch_internal.h"
+#include "lib/write_time_blobs.h"
 #include "table/merging_iterator.h"
 
 namespace lode {
@@ -58,6 +59,7 @@ DBImpl::DBImpl(const Options& options, const std::string& dbname)
   blob_source_ = std::make_unique<BlobSource>(blob_file_cache_.get(), blob_cache_);
   versions_ = std::make_unique<VersionSet>(dbname_, &options_, table_cache_.get(), &icmp_);
   tmp_batch_ = std::make_unique<WriteBatch>();
+  wal_batch_ = std::make_unique<WriteBatch>();
   stats_.levels.resize(static_cast<size_t>(options.num_levels));
   gc_rate_limiter_ = std::make_unique<RateLimiter>(options.blob_gc_rate_limit);
 }
@@ -76,6 +78,9 @@ DBImpl::~DBImpl() {
   }
   log_.reset();
   logfile_.reset();
+  // Unfinished write-time blob files stay: the WALs name them.
+  mem_blobs_.reset();
+  imm_blobs_.reset();
   if (mem_ != nullptr) mem_->Unref();
   if (imm_ != nullptr) imm_->Unref();
   versions_.reset();
@@ -132,14 +137,31 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
     log::Writer* log = log_.get();
     WritableFile* logfile = logfile_.get();
     const bool write_wal = !w.disable_wal;
+    // Without a WAL nothing names the value's blob before the flush, which
+    // separates it then.
+    WriteTimeBlobs* blobs = write_wal ? mem_blobs_.get() : nullptr;
+    BlobSeparation separation;
+    separation.min_blob_size = options_.enable_blob_files ? options_.min_blob_size : UINT64_MAX;
+    separation.blob_file_size = options_.blob_file_size;
+    separation.compression = options_.blob_compression;
     const size_t group_bytes = WriteBatchInternal::ByteSize(group);
-    // Other writers queue behind this one and nothing else touches the log or
-    // the memtable's write side, so the mutex can be dropped for the I/O.
+    size_t wal_bytes = group_bytes;
+    // Other writers queue behind this one and nothing else touches the log,
+    // the write-time blob files or the memtable's write side, so the mutex
+    // can be dropped for the I/O.
     lock.unlock();
     bool wal_error = false;
     if (write_wal) {
-      Slice contents = WriteBatchInternal::Contents(group);
-      status = log->AddRecord(contents);
+      const WriteBatch* record = group;
+      if (blobs != nullptr) {
+        // The values reach the OS (or the disk, for a sync write) before the
+        // WAL record that points at them.
+        status = blobs->Separate(*group, separation, wal_batch_.get());
+        if (status.ok()) status = blobs->Flush(w.sync);
+        record = wal_batch_.get();
+        wal_bytes = WriteBatchInternal::ByteSize(record);
+      }
+      if (status.ok()) status = log->AddRecord(WriteBatchInternal::Contents(record));
       if (status.ok()) status = w.sync ? logfile->Sync() : logfile->Flush();
       wal_error = !status.ok();
     }
@@ -153,7 +175,7 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
     if (status.ok()) {
       versions_->SetLastSequence(last_sequence);
       stats_.user_bytes_written += group_bytes - std::min<size_t>(group_bytes, 12);
-      if (write_wal) stats_.wal_bytes_written += group_bytes;
+      if (write_wal) stats_.wal_bytes_written += wal_bytes;
     }
     if (group == tmp_batch_.get()) tmp_batch_->Clear();
   }
@@ -245,11 +267,11 @@ Status DBImpl::SwitchMemTable() {
   const uint64_t new_log_number = versions_->NewFileNumber();
   std::unique_ptr<WritableFile> file;
   Status s = env_->NewWritableFile(LogFileName(dbname_, new_log_number), &file);
-  if (s.ok()) {
-    // Everything before the switch must survive a power loss if anything
-    // after it does, or recovery would see a hole.
-    s = logfile_->Sync();
-  }
+  // Everything before the switch must survive a power loss if anything
+  // after it does, or recovery would see a hole: the values the old WAL
+  // points at first, then the WAL.
+  if (s.ok() && mem_blobs_ != nullptr) s = mem_blobs_->Flush(/*sync=*/true);
+  if (s.ok()) s = logfile_->Sync();
   // The new log's name must be durable before a synced write into it is
   // acknowledged, or a power loss takes the log and the write with it.
   if (s.ok()) s = env_->SyncDir(dbname_);
@@ -263,11 +285,30 @@ Status DBImpl::SwitchMemTable() {
   logfile_number_ = new_log_number;
   log_ = std::make_unique<log::Writer>(logfile_.get());
   imm_ = mem_;
+  imm_blobs_ = std::move(mem_blobs_);
   has_imm_.store(true, std::memory_order_release);
   mem_ = new MemTable(icmp_);
   mem_->Ref();
+  mem_blobs_ = NewWriteTimeBlobs();
   bg_work_cv_.notify_all();
   return Status::OK();
+}
+
+// REQUIRES: mutex_ held.
+std::unique_ptr<WriteTimeBlobs> DBImpl::NewWriteTimeBlobs() {
+  if (!options_.blob_write_time_separation || encrypted_env_ != nullptr) {
+    return nullptr;
+  }
+  BlobFileBuilderOptions o;
+  o.env = env_;
+  o.dbname = dbname_;
+  o.min_blob_size = options_.min_blob_size;
+  o.blob_file_size = options_.blob_file_size;
+  o.compression = options_.blob_compression;
+  // Pending until the flush installs them; called by the leader without
+  // the mutex.
+  o.new_file_number = [this] { return NewPendingOutput(); };
+  return std::make_unique<WriteTimeBlobs>(o);
 }
 
 // ---- Reads ----------------------------------------------------------------

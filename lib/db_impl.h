@@ -36,6 +36,8 @@ class TableCache;
 class Version;
 class VersionEdit;
 class VersionSet;
+class WalBlobResolver;
+class WriteTimeBlobs;
 struct FileMetaData;
 namespace log {
 class Writer;
@@ -77,21 +79,25 @@ class DBImpl final : public DB {
   Status NewDB();
   Status Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit, bool* save_manifest);
   Status RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_number, bool last_log,
-                        bool* save_manifest, VersionEdit* edit, SequenceNumber* max_sequence,
-                        bool* stop);
+                        WalBlobResolver* blobs, bool* save_manifest, VersionEdit* edit,
+                        SequenceNumber* max_sequence, bool* stop);
   Status CheckLiveFilesExist();
 
   // Write path (db_impl_write.cc).
   Status MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force);
   WriteBatch* BuildBatchGroup(Writer** last_writer);
+  // The write-time blob files of a new memtable, or nullptr when large
+  // values go through the WAL (option off, encryption, no blob files).
+  std::unique_ptr<WriteTimeBlobs> NewWriteTimeBlobs();
   Status SwitchMemTable();  // REQUIRES: mutex_ held
 
   // Background work (db_impl_background.cc). REQUIRES: mutex_ held unless noted.
   void StartBackgroundThreads();
   void BackgroundThreadMain();
   bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
-  Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, VersionEdit* edit,
-                       bool log_and_apply);
+  // write_blobs: where mem's large values went at write time, or nullptr.
+  Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
+                       WriteTimeBlobs* write_blobs, VersionEdit* edit, bool log_and_apply);
   // paced: relocation goes through the GC rate limiter.
   Status RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
                        const std::set<uint64_t>* gc_files = nullptr, bool paced = false);
@@ -160,6 +166,11 @@ class DBImpl final : public DB {
   std::unique_ptr<WritableFile> logfile_;  // GUARDED_BY(mutex_)
   uint64_t logfile_number_ = 0;            // GUARDED_BY(mutex_)
   std::unique_ptr<log::Writer> log_;       // GUARDED_BY(mutex_)
+  // Where the large values of mem_ / imm_ went at write time (or null). The
+  // write group leader uses mem_blobs_ without the mutex, as it does log_.
+  std::unique_ptr<WriteTimeBlobs> mem_blobs_;  // GUARDED_BY(mutex_)
+  std::unique_ptr<WriteTimeBlobs> imm_blobs_;  // GUARDED_BY(mutex_)
+  std::unique_ptr<WriteBatch> wal_batch_;      // the leader's WAL form of a group
 
   std::deque<Writer*> writers_;  // GUARDED_BY(mutex_)
   std::unique_ptr<WriteBatch> tmp_batch_;

@@ -14,6 +14,7 @@
 #include "lib/table_cache.h"
 #include "lib/version_edit.h"
 #include "lib/version_set.h"
+#include "lib/write_time_blobs.h"
 
 namespace lode {
 
@@ -47,10 +48,11 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     flush_running_ = true;
     running_jobs_++;
     VersionEdit edit;
-    Status s = FlushMemTable(lock, imm_, &edit, /*log_and_apply=*/true);
+    Status s = FlushMemTable(lock, imm_, imm_blobs_.get(), &edit, /*log_and_apply=*/true);
     if (s.ok()) {
       imm_->Unref();
       imm_ = nullptr;
+      imm_blobs_.reset();
       has_imm_.store(false, std::memory_order_release);
       DeleteObsoleteFiles(lock);
     } else if (!shutting_down_.load(std::memory_order_acquire)) {
@@ -125,8 +127,8 @@ void DBImpl::ReleasePendingOutputs(const std::vector<uint64_t>& numbers) {
 // Writes mem as a table (and blob files) and adds them to edit; with
 // log_and_apply, also installs the edit (moving the log number past mem's
 // WAL). REQUIRES: mutex_ held by lock; released during the I/O.
-Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, VersionEdit* edit,
-                             bool log_and_apply) {
+Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
+                             WriteTimeBlobs* write_blobs, VersionEdit* edit, bool log_and_apply) {
   const uint64_t start = env_->NowMicros();
   FlushJobContext ctx;
   ctx.dbname = dbname_;
@@ -140,7 +142,7 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, 
   base->Ref();
   FlushResult result;
   lock.unlock();
-  Status s = RunFlushJob(ctx, mem, &result);
+  Status s = RunFlushJob(ctx, mem, write_blobs, &result);
   lock.lock();
 
   int level = 0;
@@ -167,6 +169,9 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem, 
     s = versions_->LogAndApply(edit, &mutex_);
   }
   ReleasePendingOutputs(result.created_files);
+  // A write-time blob file stays pending while a WAL names it and no
+  // installed version does.
+  if (s.ok()) ReleasePendingOutputs(result.write_time_files);
   if (s.ok()) {
     stats_.flushes++;
     stats_.flush_table_bytes += result.table.file_size;

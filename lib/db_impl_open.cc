@@ -10,6 +10,8 @@
 #include "lib/memtable.h"
 #include "lib/version_edit.h"
 #include "lib/version_set.h"
+#include "lib/wal_blob_resolver.h"
+#include "lib/write_time_blobs.h"
 #include "lib/write_batch_internal.h"
 
 namespace lode {
@@ -49,6 +51,7 @@ Status DBImpl::Open() {
   log_ = std::make_unique<log::Writer>(logfile_.get());
   mem_ = new MemTable(icmp_);
   mem_->Ref();
+  mem_blobs_ = NewWriteTimeBlobs();
 
   edit.SetPrevLogNumber(0);
   edit.SetLogNumber(logfile_number_);
@@ -127,17 +130,22 @@ Status DBImpl::Recover(std::unique_lock<std::mutex>& lock, VersionEdit* edit, bo
   for (const std::string& name : children) {
     uint64_t number;
     FileType type;
-    if (ParseFileName(name, &number, &type) && type == FileType::kLogFile &&
-        (number >= min_log || number == prev_log)) {
+    if (!ParseFileName(name, &number, &type)) continue;
+    // A file the manifest never heard of (a write-time blob file the WAL
+    // names, an orphan) keeps its number: recovery must not create a file
+    // over it.
+    versions_->MarkFileNumberUsed(number);
+    if (type == FileType::kLogFile && (number >= min_log || number == prev_log)) {
       logs.push_back(number);
     }
   }
   std::sort(logs.begin(), logs.end());
   SequenceNumber max_sequence = 0;
   bool stop = false;
+  WalBlobResolver blobs(env_, dbname_);
   for (size_t i = 0; i < logs.size() && s.ok() && !stop; i++) {
-    s = RecoverLogFile(lock, logs[i], i + 1 == logs.size(), save_manifest, edit, &max_sequence,
-                       &stop);
+    s = RecoverLogFile(lock, logs[i], i + 1 == logs.size(), &blobs, save_manifest, edit,
+                       &max_sequence, &stop);
     versions_->MarkFileNumberUsed(logs[i]);
   }
   for (uint64_t n : logs) versions_->MarkFileNumberUsed(n);
@@ -225,8 +233,8 @@ struct LogReporter final : public log::Reader::Reporter {
 // Replays one WAL into memtables, flushing them into edit as they fill.
 // REQUIRES: mutex_ held.
 Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_number,
-                              bool last_log, bool* save_manifest, VersionEdit* edit,
-                              SequenceNumber* max_sequence, bool* stop) {
+                              bool last_log, WalBlobResolver* blobs, bool* save_manifest,
+                              VersionEdit* edit, SequenceNumber* max_sequence, bool* stop) {
   const std::string fname = LogFileName(dbname_, log_number);
   std::unique_ptr<SequentialFile> file;
   Status s = env_->NewSequentialFile(fname, &file);
@@ -237,7 +245,7 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
   log::Reader reader(file.get(), fname, &reporter, /*checksum=*/true);
   std::string scratch;
   Slice record;
-  WriteBatch batch;
+  WriteBatch batch, resolved;
   MemTable* mem = nullptr;
   while (s.ok()) {
     const bool got = reader.ReadRecord(&record, &scratch);
@@ -278,11 +286,34 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
                      " reuses sequence " + std::to_string(WriteBatchInternal::Sequence(&batch)));
       break;
     }
+    // Values written at write time come back out of their blob files.
+    bool has_blobs = false;
+    s = blobs->Resolve(batch, &resolved, &has_blobs);
+    if (!s.ok()) {
+      if (s.IsIOError()) break;  // unreadable is not damaged: never skip past it
+      // A value that never reached the disk belongs to a write that was not
+      // synced (a sync makes the values durable before the record): like a
+      // torn record it ends the replay, and nothing after it was synced
+      // either. A value that is there but damaged is corruption.
+      const bool torn = s.IsNotFound();
+      Status bad = Status::Corruption(
+          fname, "record at offset " + std::to_string(reader.LastRecordOffset()) +
+                     " names a blob that cannot be read back: " + s.ToString());
+      s = Status::OK();
+      if (mode == WalRecoveryMode::kSkipAnyCorruptedRecords) continue;
+      if (torn && mode == WalRecoveryMode::kPointInTimeRecovery) {
+        *stop = true;
+        break;
+      }
+      if (torn && mode == WalRecoveryMode::kTolerateCorruptedTailRecords && last_log) break;
+      s = bad;
+      break;
+    }
     if (mem == nullptr) {
       mem = new MemTable(icmp_);
       mem->Ref();
     }
-    s = WriteBatchInternal::InsertInto(&batch, mem);
+    s = WriteBatchInternal::InsertInto(has_blobs ? &resolved : &batch, mem);
     if (!s.ok()) {
       s = Status::Corruption(fname, s.message() + " (record at offset " +
                                         std::to_string(reader.LastRecordOffset()) + ")");
@@ -293,7 +324,7 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
     if (last > *max_sequence) *max_sequence = last;
     if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
       *save_manifest = true;
-      s = FlushMemTable(lock, mem, edit, /*log_and_apply=*/false);
+      s = FlushMemTable(lock, mem, /*write_blobs=*/nullptr, edit, /*log_and_apply=*/false);
       mem->Unref();
       mem = nullptr;
     }
@@ -311,7 +342,7 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
   }
   if (s.ok() && mem != nullptr) {
     *save_manifest = true;
-    s = FlushMemTable(lock, mem, edit, /*log_and_apply=*/false);
+    s = FlushMemTable(lock, mem, /*write_blobs=*/nullptr, edit, /*log_and_apply=*/false);
   }
   if (mem != nullptr) mem->Unref();
   return s;

@@ -205,6 +205,7 @@ std::string OptionsToString(const Options& o) {
   add("max_bytes_for_level_base", std::to_string(o.max_bytes_for_level_base));
   add("enable_blob_files", o.enable_blob_files ? "true" : "false");
   add("min_blob_size", std::to_string(o.min_blob_size));
+  add("blob_write_time_separation", o.blob_write_time_separation ? "true" : "false");
   add("blob_file_size", std::to_string(o.blob_file_size));
   add("blob_compression", CompressionName(o.blob_compression));
   add("enable_blob_gc", o.enable_blob_gc ? "true" : "false");

@@ -8,11 +8,13 @@
 #include "lib/filename.h"
 #include "lib/memtable.h"
 #include "lib/table_cache.h"
+#include "lib/write_time_blobs.h"
 #include "lode/env.h"
 #include "table/table_builder.h"
 
 namespace lode {
-Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* result) {
+Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* write_blobs,
+                   FlushResult* result) {
   *result = FlushResult();
   const Options& o = ctx.options;
   Env* env = ctx.env;
@@ -48,9 +50,12 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* resul
   TableBuilder builder(topts, file.get());
 
   // Counts the blob indexes the table keeps (its blob refs) and those it
-  // drops (garbage, once values are separated at write time).
+  // drops: values separated at write time that a newer entry or a deletion
+  // hides are garbage from birth.
   BlobAccounting accounting;
-  std::unique_ptr<Iterator> input(mem->NewIterator());
+  std::unique_ptr<Iterator> input(write_blobs != nullptr
+                                      ? NewWriteTimeBlobIterator(mem->NewIterator(), write_blobs)
+                                      : mem->NewIterator());
   CompactionIterator iter(input.get(), ctx.icmp->user_comparator(), ctx.snapshots,
                           /*bottommost=*/false, &accounting);
   FileMetaData& meta = result->table;
@@ -105,6 +110,12 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* resul
     if (!s.ok()) blobs.Abandon();
   } else {
     blobs.Abandon();
+  }
+  if (s.ok() && write_blobs != nullptr) {
+    // On failure these stay as they are: the WAL names them until a flush
+    // installs them.
+    s = write_blobs->Finish(&added);
+    if (s.ok()) result->write_time_files = write_blobs->created_files();
   }
   // The new names must be durable before a manifest record points at them.
   if (s.ok()) s = env->SyncDir(ctx.dbname);

@@ -1,8 +1,9 @@
 // FlushJob: writes one memtable out as a table plus the blob files of its
 // large values.
 //
-// Values of at least min_blob_size go to blob files (BlobFileBuilder) and the
-// table gets their blob indexes; versions no snapshot can see are dropped on
+// Values of at least min_blob_size go to blob files (BlobFileBuilder), unless
+// they went to one at write time (WriteTimeBlobs), and the table gets their
+// blob indexes; versions no snapshot can see are dropped on
 // the way, through the same CompactionIterator compactions use. The job
 // writes and syncs every file and the directory; installing them is the
 // caller's (one version edit). On failure the job deletes what it created.
@@ -22,6 +23,7 @@ namespace lode {
 class Env;
 class MemTable;
 class TableCache;
+class WriteTimeBlobs;
 
 struct FlushJobContext {
   std::string dbname;
@@ -40,11 +42,17 @@ struct FlushResult {
   std::vector<BlobFileAddition> blob_files;
   std::vector<BlobFileGarbage> garbage;  // blob indexes the flush dropped
   std::vector<uint64_t> created_files;   // every number allocated (tables and blobs)
-  uint64_t blob_bytes = 0;               // bytes of blob files written
+  // The write-time blob files the job finished: pending outputs until the
+  // edit is installed, and never deleted by a failed job (a WAL names them).
+  std::vector<uint64_t> write_time_files;
+  uint64_t blob_bytes = 0;  // bytes of blob files written (or finished, for write-time ones)
 };
 
+// write_blobs: where mem's large values went at write time, or nullptr; the
+// job finishes those files and the table points into them.
 // REQUIRES: the caller holds a reference to mem and does not hold the DB mutex.
-Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, FlushResult* result);
+Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* write_blobs,
+                   FlushResult* result);
 
 }  // namespace lode
 

@@ -12,6 +12,8 @@ void AddOpenOptions(ArgParser* parser, bool with_create) {
   parser->AddOption("--min-blob-size", "BYTES",
                     "values of at least this size go to blob files (default 4K)");
   parser->AddSwitch("--no-blob-files", "keep every value in the LSM tree");
+  parser->AddSwitch("--no-write-time-separation",
+                    "large values go through the WAL and are separated at flush");
   parser->AddOption("--compression", "none|lz4",
                     "compression of tables and blob files (default lz4)");
   AddKeyFileOption(parser);
@@ -39,6 +41,7 @@ Status ApplyOpenOptions(const ArgParser& parser, Options* options) {
   Status s = parser.GetSize("--min-blob-size", options->min_blob_size, &options->min_blob_size);
   if (!s.ok()) return s;
   if (parser.Has("--no-blob-files")) options->enable_blob_files = false;
+  if (parser.Has("--no-write-time-separation")) options->blob_write_time_separation = false;
   if (parser.Has("--compression")) {
     const std::string name = parser.GetString("--compression");
     Compression c;

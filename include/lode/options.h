@@ -63,6 +63,13 @@ struct Options {
   uint64_t min_blob_size = 4096;        // values >= this go to blob files
   uint64_t blob_file_size = 256 << 20;  // target size of one blob file
   Compression blob_compression = Compression::kLZ4;
+  // Write-time separation: a large value goes to a blob file when it is
+  // written, and the WAL holds only its blob index, so the value reaches the
+  // disk once instead of twice (WAL, then the flush's blob file). The
+  // memtable still keeps the value. Not used with encryption (encrypted blob
+  // files are sealed by their first sync): large values then travel through
+  // the WAL. Fixed at Open. doc/write_time_separation.md.
+  bool blob_write_time_separation = true;
   size_t blob_cache_capacity = 0;  // 0: no blob cache
 
   // Blob garbage collection (relocating compaction)

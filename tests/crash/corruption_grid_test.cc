@@ -30,7 +30,7 @@ constexpr int kWalFirst = 250;  // keys [kWalFirst, kKeys) are only in the WAL
 
 Options BuildOptions() {
   Options o;
-  o.write_buffer_size = 256 << 10;
+  o.write_buffer_size = 1 << 20;  // the WAL's padding must not switch the memtable
   o.target_file_size = 64 << 10;
   o.min_blob_size = 1024;
   o.blob_file_size = 64 << 10;
@@ -47,7 +47,10 @@ std::string ValueFor(int i) {
 }
 
 // The source DB, built once: keys 0..249 in tables (L1 after CompactRange,
-// then an L0 table) with blob values, keys 250..299 only in the WAL.
+// then an L0 table) with blob values, keys 250..299 only in the WAL, their
+// large values in a blob file written at write time that only the WAL names.
+// Deletions of keys never written come first in the WAL, so that the WAL
+// spans several blocks although it holds no large value.
 class SourceDb {
  public:
   SourceDb() {
@@ -68,14 +71,32 @@ class SourceDb {
     EXPECT_TRUE(db->CompactRange(nullptr, nullptr).ok());
     put(200, kWalFirst);
     EXPECT_TRUE(db->Flush().ok());
+    EXPECT_TRUE(db->WaitForBackgroundWork().ok());
+    const std::vector<std::string> installed = Blobs();
+    WriteBatch padding;
+    for (int i = 0; i < 3500; i++) padding.Delete("pad" + std::to_string(i));
+    EXPECT_TRUE(db->Write(WriteOptions(), &padding).ok());
     put(kWalFirst, kKeys);
     EXPECT_TRUE(db->WaitForBackgroundWork().ok());
     db.reset();
+    for (const std::string& b : Blobs()) {
+      if (std::find(installed.begin(), installed.end(), b) == installed.end()) {
+        wal_blobs_.push_back(b);
+      }
+    }
   }
   const std::string& path() const { return dir_.path(); }
+  // Blob files that only the WAL names (written at write time).
+  const std::vector<std::string>& wal_blobs() const { return wal_blobs_; }
+  bool IsWalBlob(const std::string& name) const {
+    return std::find(wal_blobs_.begin(), wal_blobs_.end(), name) != wal_blobs_.end();
+  }
 
  private:
+  std::vector<std::string> Blobs() const;
+
   TempDir dir_;
+  std::vector<std::string> wal_blobs_;
 };
 
 SourceDb* Source() {
@@ -105,6 +126,8 @@ std::vector<std::string> FilesStartingWith(const std::string& dir, const std::st
   std::sort(r.begin(), r.end());
   return r;
 }
+
+std::vector<std::string> SourceDb::Blobs() const { return FilesEndingIn(path(), ".blob"); }
 
 // One damage: flip the byte at offset (xor mask), or truncate to length.
 struct Damage {
@@ -207,7 +230,10 @@ class CorruptionGridTest : public ::testing::Test {
 
   void CheckCopy(const std::string& path, const Damage& d, bool paranoid, bool* reported,
                  bool* recovered) {
-    const bool wal = d.file.size() > 4 && d.file.compare(d.file.size() - 4, 4, ".log") == 0;
+    // A blob file written at write time is part of the WAL: cut short (what a
+    // crash leaves), it loses a suffix of the WAL's writes, like the WAL.
+    const bool wal = (d.file.size() > 4 && d.file.compare(d.file.size() - 4, 4, ".log") == 0) ||
+                     Source()->IsWalBlob(d.file);
     const std::string what = Describe(d) + (paranoid ? " (paranoid)" : "");
     // VerifyDB reads the live files as they are, before any replay.
     Options vo;
@@ -337,6 +363,7 @@ TEST_F(CorruptionGridTest, SourceDbHasEveryFileType) {
   EXPECT_EQ(1u, FilesStartingWith(p, "MANIFEST-").size());
   ASSERT_EQ(1u, FilesEndingIn(p, ".log").size());
   EXPECT_GT(Size(FilesEndingIn(p, ".log")[0]), 32768u);  // more than one WAL block
+  EXPECT_EQ(1u, Source()->wal_blobs().size());
 }
 
 TEST_F(CorruptionGridTest, DamagedWalRecoversAPrefixOfItsWrites) {
@@ -389,7 +416,10 @@ TEST_F(CorruptionGridTest, DamagedTableIsReported) {
 
 TEST_F(CorruptionGridTest, DamagedBlobFileIsReported) {
   TypeStats st;
-  const auto blobs = FilesEndingIn(Source()->path(), ".blob");
+  std::vector<std::string> blobs;
+  for (const std::string& b : FilesEndingIn(Source()->path(), ".blob")) {
+    if (!Source()->IsWalBlob(b)) blobs.push_back(b);
+  }
   ASSERT_FALSE(blobs.empty());
   std::vector<std::string> picked = {blobs.front()};
   if (blobs.size() > 1) picked.push_back(blobs.back());
@@ -401,6 +431,26 @@ TEST_F(CorruptionGridTest, DamagedBlobFileIsReported) {
   }
   Print("blob", st);
   EXPECT_EQ(st.cases, st.reported);
+}
+
+TEST_F(CorruptionGridTest, DamagedWriteTimeBlobFileIsReportedAndCutOneRecoversAPrefix) {
+  ASSERT_EQ(1u, Source()->wal_blobs().size());
+  const std::string b = Source()->wal_blobs().front();
+  const uint64_t size = Size(b);
+  // No footer yet: every byte after the header is a record the WAL names,
+  // so any flipped byte is damage that must be reported.
+  TypeStats flips;
+  FlipsAndTruncations(b, {{"header", 0, 32}, {"records", 32, size}}, 8, {}, 606, &flips);
+  Print("write-time blob flips", flips);
+  EXPECT_GT(flips.cases, 0);
+  EXPECT_EQ(flips.cases, flips.reported);
+  // Cut short, it is what a crash leaves of unsynced appends: the DB opens
+  // with a prefix of the WAL's writes (CheckCopy checks the prefix).
+  TypeStats cuts;
+  FlipsAndTruncations(b, {}, 0, {0, 10, 32, size / 3, size / 2 + 7, size - 1}, 607, &cuts);
+  Print("write-time blob truncations", cuts);
+  EXPECT_EQ(0, cuts.reported);
+  EXPECT_EQ(cuts.cases, cuts.recovered);
 }
 
 }  // namespace

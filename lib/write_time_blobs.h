@@ -1,0 +1,87 @@
+// WriteTimeBlobs: write-time separation (Options::blob_write_time_separation)
+// for one memtable. The leader of a write group appends each large Put value
+// to this memtable's blob files before the WAL record, and the WAL stores
+// only the blob index; the memtable keeps the value itself, so reads never
+// touch an unfinished blob file. The flush that writes the memtable out
+// finishes the files and gives the table the indexes recorded here, so each
+// large value reaches the disk once. doc/write_time_separation.md.
+//
+// Ownership: DBImpl keeps one next to mem_ and one next to imm_. Threads:
+// the write group leader calls Separate and Flush (one at a time: the writer
+// queue orders them); after the memtable switch only the flush job uses it.
+// The DB mutex hands it over.
+#ifndef LODE_LIB_WRITE_TIME_BLOBS_H_
+#define LODE_LIB_WRITE_TIME_BLOBS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "blob/blob_file_builder.h"
+#include "lib/dbformat.h"
+#include "lode/iterator.h"
+#include "lode/status.h"
+#include "lode/write_batch.h"
+
+namespace lode {
+
+// The separation settings of one write group, read from the live options.
+struct BlobSeparation {
+  uint64_t min_blob_size = 4096;  // UINT64_MAX: separate nothing
+  uint64_t blob_file_size = 256 << 20;
+  Compression compression = Compression::kLZ4;
+};
+
+class WriteTimeBlobs {
+ public:
+  explicit WriteTimeBlobs(const BlobFileBuilderOptions& options);
+  // Closes an unfinished file without a footer and keeps every file: a WAL
+  // may still name them (Finish was not called or failed).
+  ~WriteTimeBlobs();
+  WriteTimeBlobs(const WriteTimeBlobs&) = delete;
+  WriteTimeBlobs& operator=(const WriteTimeBlobs&) = delete;
+
+  // Writes every Put value of batch that is at least how.min_blob_size to the
+  // blob files and sets *wal_batch to what the WAL stores: batch with those
+  // values replaced by their blob indexes (same sequence, same count).
+  // Remembers each index under its entry's sequence. REQUIRES: batch's
+  // sequence is set. On failure the files' state is unknown and every
+  // later call fails: the caller must stop writing.
+  Status Separate(const WriteBatch& batch, const BlobSeparation& how, WriteBatch* wal_batch);
+
+  // Hands the bytes written so far to the OS, so they are on disk whenever
+  // the WAL record that follows is; sync: to stable storage (with the
+  // directory entry of a new file), before a synced WAL record.
+  Status Flush(bool sync);
+
+  // The encoded blob index written for the memtable entry with sequence
+  // seq, or nullptr if its value stayed inline.
+  const std::string* Find(SequenceNumber seq) const;
+
+  // Footers, sync, close; appends one entry per file to *added. The files
+  // stay pending outputs of the caller until a version edit installs them.
+  Status Finish(std::vector<BlobFileAdditionInfo>* added);
+
+  // Every blob file number this memtable's writes created.
+  const std::vector<uint64_t>& created_files() const { return builder_.created_files(); }
+  // Stored bytes written into blob files (compressed values and records).
+  uint64_t bytes_written() const { return bytes_written_; }
+  size_t num_separated() const { return index_.size(); }
+
+ private:
+  BlobFileBuilder builder_;
+  std::unordered_map<SequenceNumber, std::string> index_;  // sequence -> encoded BlobIndex
+  uint64_t bytes_written_ = 0;
+  bool finished_ = false;
+};
+
+// An iterator over a memtable (mem_iter, owned) that shows each entry whose
+// value went to a blob file at write time as kTypeBlobIndex with that index:
+// what the flush writes into the table. blobs must outlive it.
+Iterator* NewWriteTimeBlobIterator(Iterator* mem_iter, const WriteTimeBlobs* blobs);
+
+}  // namespace lode
+
+#endif  // LODE_LIB_WRITE_TIME_BLOBS_H_
