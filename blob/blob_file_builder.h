@@ -110,8 +110,8 @@ class BlobFileBuilder {
   std::unique_ptr<BlobFileWriter> writer_;  // current output, or null
   std::vector<uint64_t> created_files_;
   std::vector<BlobFileAdditionInfo> finished_;
-  Status status_;      // first failure, sticky
-  bool done_ = false;  // Finish, Abandon or Detach called
+  Status status_;                // first failure, sticky
+  bool done_ = false;            // Finish, Abandon or Detach called
   size_t dir_synced_files_ = 0;  // created_files_ whose names FlushFile(sync) made durable
 };
 

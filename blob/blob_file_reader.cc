@@ -80,8 +80,7 @@ Status BlobFileReader::OpenHeader(Env* env, const std::string& file_name, uint64
   return Status::OK();
 }
 
-Status BlobFileReader::OpenUnfinished(Env* env, const std::string& file_name,
-                                      uint64_t file_number,
+Status BlobFileReader::OpenUnfinished(Env* env, const std::string& file_name, uint64_t file_number,
                                       std::unique_ptr<BlobFileReader>* reader) {
   return OpenHeader(env, file_name, file_number, BlobLogHeader::kSize, reader);
 }

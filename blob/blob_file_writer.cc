@@ -135,7 +135,8 @@ void BlobFileWriter::Close() {
   if (closed_) return;
   closed_ = true;
   Status s = file_->Close();
-  if (status_.ok()) status_ = s.ok() ? Status::InvalidArgument(file_name_, "blob file writer closed") : s;
+  if (status_.ok())
+    status_ = s.ok() ? Status::InvalidArgument(file_name_, "blob file writer closed") : s;
 }
 
 void BlobFileWriter::Abandon() {

@@ -11,8 +11,8 @@
 #include "lib/version_edit.h"
 #include "lib/version_set.h"
 #include "lib/wal_blob_resolver.h"
-#include "lib/write_time_blobs.h"
 #include "lib/write_batch_internal.h"
+#include "lib/write_time_blobs.h"
 
 namespace lode {
 

@@ -46,7 +46,8 @@ class Resolver final : public WriteBatchInternal::Handler {
     if (!s.ok()) return s;
     const uint64_t size = reader->file_size();
     if (index.size > size || index.offset > size - index.size) {
-      return Status::NotFound(reader->file_name(), "blob at offset " + std::to_string(index.offset) +
+      return Status::NotFound(reader->file_name(), "blob at offset " +
+                                                       std::to_string(index.offset) +
                                                        " lies beyond the end of the file (" +
                                                        std::to_string(size) + " bytes)");
     }

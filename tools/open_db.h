@@ -15,7 +15,8 @@
 namespace lode::tool {
 
 // Adds the options that shape how a DB is opened for writing:
-// --min-blob-size, --no-blob-files, --no-write-time-separation, --compression and (if with_create) --create.
+// --min-blob-size, --no-blob-files, --no-write-time-separation, --compression and (if with_create)
+// --create.
 void AddOpenOptions(ArgParser* parser, bool with_create);
 // Applies them to *options. create_if_missing is true only with --create.
 Status ApplyOpenOptions(const ArgParser& parser, Options* options);

@@ -73,7 +73,8 @@ class WriteTimeSeparationTest : public ::testing::Test {
     uint64_t total = 0;
     for (const auto& e : fs::directory_iterator(dir_.path())) {
       const std::string n = e.path().filename().string();
-      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
+      if (n.size() > suffix.size() &&
+          n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
         total += e.file_size();
     }
     return total;
@@ -94,7 +95,7 @@ class WriteTimeSeparationTest : public ::testing::Test {
 
 TEST_F(WriteTimeSeparationTest, LargeValuesReachTheDiskOnceAndTheWalHoldsOnlyTheirIndex) {
   Open(BaseOptions());
-  for (int k = 0; k < 64; k++) Put(k, 1);  // 512 KiB of large values
+  for (int k = 0; k < 64; k++) Put(k, 1);        // 512 KiB of large values
   for (int k = 64; k < 80; k++) Put(k, 1, 100);  // small ones stay in the WAL
   // Before any flush the values are in a blob file, and the WAL is tiny.
   EXPECT_GE(TotalSize(".blob"), 64 * kLarge);
