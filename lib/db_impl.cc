@@ -299,16 +299,21 @@ std::unique_ptr<WriteTimeBlobs> DBImpl::NewWriteTimeBlobs() {
   if (!options_.blob_write_time_separation || encrypted_env_ != nullptr) {
     return nullptr;
   }
+  // The files stay pending until the flush installs them.
+  return std::make_unique<WriteTimeBlobs>(BlobBuilderOptions());
+}
+
+// REQUIRES: mutex_ held.
+BlobFileBuilderOptions DBImpl::BlobBuilderOptions() {
   BlobFileBuilderOptions o;
   o.env = env_;
   o.dbname = dbname_;
   o.min_blob_size = options_.min_blob_size;
   o.blob_file_size = options_.blob_file_size;
   o.compression = options_.blob_compression;
-  // Pending until the flush installs them; called by the leader without
-  // the mutex.
+  // Called from job threads and the write leader without the mutex.
   o.new_file_number = [this] { return NewPendingOutput(); };
-  return std::make_unique<WriteTimeBlobs>(o);
+  return o;
 }
 
 // ---- Reads ----------------------------------------------------------------

@@ -27,6 +27,7 @@
 namespace lode {
 
 class BlobFileCache;
+struct BlobFileBuilderOptions;
 class BlobSource;
 class Cache;
 class Compaction;
@@ -89,6 +90,9 @@ class DBImpl final : public DB {
   // The write-time blob files of a new memtable, or nullptr when large
   // values go through the WAL (option off, encryption, no blob files).
   std::unique_ptr<WriteTimeBlobs> NewWriteTimeBlobs();
+  // Blob file builder settings from the live options, numbers from the
+  // pending outputs. REQUIRES: mutex_ held.
+  BlobFileBuilderOptions BlobBuilderOptions();
   Status SwitchMemTable();  // REQUIRES: mutex_ held
 
   // Background work (db_impl_background.cc). REQUIRES: mutex_ held unless noted.

@@ -222,15 +222,8 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
             .eligible;
   }
   if (!eligible.empty()) {
-    BlobFileBuilderOptions bopts;
-    bopts.env = env_;
-    bopts.dbname = dbname_;
-    bopts.min_blob_size = options_.min_blob_size;
-    bopts.blob_file_size = options_.blob_file_size;
-    bopts.compression = options_.blob_compression;
-    bopts.new_file_number = [this] { return NewPendingOutput(); };
-    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible,
-                                                paced ? gc_rate_limiter_.get() : nullptr);
+    relocator = std::make_unique<BlobRelocator>(BlobBuilderOptions(), blob_file_cache_.get(),
+                                                eligible, paced ? gc_rate_limiter_.get() : nullptr);
   }
   CompactionJobContext ctx;
   ctx.dbname = dbname_;
