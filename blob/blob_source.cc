@@ -12,7 +12,9 @@ namespace {
 // an index pointing at another key's blob is Corruption, never its bytes.
 struct CachedBlob {
   std::string user_key;
-  std::string value;
+  std::unique_ptr<char[]> data;  // not a std::string: filled without zeroing first
+  size_t size = 0;
+  Slice value() const { return Slice(data.get(), size); }
 };
 
 void DeleteValue(const Slice& /*key*/, void* value) { delete static_cast<CachedBlob*>(value); }
@@ -59,37 +61,127 @@ Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const B
   return GetBlob(ro, user_key, index, value, nullptr);
 }
 
+bool BlobSource::LookupCached(const Slice& user_key, const BlobIndex& index, Cache::Handle** h,
+                              Status* s) {
+  if (blob_cache_ == nullptr) return false;
+  char key_buf[24];
+  *h = blob_cache_->Lookup(CacheKey(cache_id_, index, key_buf));
+  if (*h == nullptr) return false;
+  const auto* cached = static_cast<const CachedBlob*>(blob_cache_->Value(*h));
+  if (Slice(cached->user_key) != user_key || cached->size != index.uncompressed_size) {
+    blob_cache_->Release(*h);
+    *h = nullptr;
+    *s = BlobCorruption(BlobFileName(file_cache_->dbname(), index.file_number), index.offset,
+                        "cached blob's key does not match the index (" + index.DebugString() +
+                            ")");
+    return true;
+  }
+  cache_hits_.fetch_add(1, std::memory_order_relaxed);
+  *s = Status::OK();
+  return true;
+}
+
 Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                            std::string* value, const BlobFileReader::Prefetched* prefetched) {
-  char key_buf[24];
-  const Slice cache_key = CacheKey(cache_id_, index, key_buf);
-  if (blob_cache_ != nullptr) {
-    if (Cache::Handle* h = blob_cache_->Lookup(cache_key)) {
-      const auto* cached = static_cast<const CachedBlob*>(blob_cache_->Value(h));
-      if (Slice(cached->user_key) != user_key || cached->value.size() != index.uncompressed_size) {
-        blob_cache_->Release(h);
-        return BlobCorruption(
-            BlobFileName(file_cache_->dbname(), index.file_number), index.offset,
-            "cached blob's key does not match the index (" + index.DebugString() + ")");
-      }
-      value->assign(cached->value);
-      blob_cache_->Release(h);
-      cache_hits_.fetch_add(1, std::memory_order_relaxed);
-      return Status::OK();
+  Cache::Handle* h = nullptr;
+  Status s;
+  if (!LookupCached(user_key, index, &h, &s)) {
+    if (!WillCache(ro, user_key, index)) {
+      std::shared_ptr<BlobFileReader> reader;
+      s = file_cache_->Get(index.file_number, &reader);
+      if (s.ok()) s = reader->GetBlob(ro, user_key, index, value, prefetched);
+      if (s.ok()) file_reads_.fetch_add(1, std::memory_order_relaxed);
+      return s;
     }
+    // Decompress into the cache entry, then copy out: the same bytes moved
+    // as decompressing into *value and copying into the entry, without
+    // zero-filling either.
+    s = ReadIntoCache(ro, user_key, index, prefetched, &h);
   }
+  if (s.ok()) {
+    const Slice v = static_cast<const CachedBlob*>(blob_cache_->Value(h))->value();
+    value->assign(v.data(), v.size());
+    blob_cache_->Release(h);
+  }
+  return s;
+}
+
+bool BlobSource::WillCache(const ReadOptions& ro, const Slice& user_key,
+                           const BlobIndex& index) const {
+  // A value larger than the whole cache would only flush it.
+  return blob_cache_ != nullptr && ro.fill_cache &&
+         index.uncompressed_size + user_key.size() + sizeof(CachedBlob) <=
+             blob_cache_->Capacity();
+}
+
+Status BlobSource::ReadIntoCache(const ReadOptions& ro, const Slice& user_key,
+                                 const BlobIndex& index,
+                                 const BlobFileReader::Prefetched* prefetched,
+                                 Cache::Handle** h) {
   std::shared_ptr<BlobFileReader> reader;
   Status s = file_cache_->Get(index.file_number, &reader);
   if (!s.ok()) return s;
-  s = reader->GetBlob(ro, user_key, index, value, prefetched);
+  // WillCache bounded the size by the cache's capacity: the allocation is sane.
+  auto cached = std::make_unique<CachedBlob>();
+  cached->size = static_cast<size_t>(index.uncompressed_size);
+  cached->data.reset(new char[cached->size == 0 ? 1 : cached->size]);
+  s = reader->GetBlobInto(ro, user_key, index, cached->data.get(), prefetched);
   if (!s.ok()) return s;
   file_reads_.fetch_add(1, std::memory_order_relaxed);
-  const size_t charge = value->size() + user_key.size() + sizeof(CachedBlob);
-  // A value larger than the whole cache would only flush it.
-  if (blob_cache_ != nullptr && ro.fill_cache && charge <= blob_cache_->Capacity()) {
-    blob_cache_->Release(blob_cache_->Insert(cache_key, new CachedBlob{user_key.ToString(), *value},
-                                             charge, &DeleteValue));
+  cached->user_key = user_key.ToString();
+  const size_t charge = cached->size + user_key.size() + sizeof(CachedBlob);
+  char key_buf[24];
+  *h = blob_cache_->Insert(CacheKey(cache_id_, index, key_buf), cached.release(), charge,
+                           &DeleteValue);
+  return Status::OK();
+}
+
+bool BlobSource::GetCached(const Slice& user_key, const BlobIndex& index, PinnedBlob* value,
+                           Status* s) {
+  Cache::Handle* h = nullptr;
+  if (!LookupCached(user_key, index, &h, s)) return false;
+  if (s->ok()) {
+    value->Pin(blob_cache_.get(), h, static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
+  } else {
+    value->Reset();
   }
+  return true;
+}
+
+Status BlobSource::ReadBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                            PinnedBlob* value, const BlobFileReader::Prefetched* prefetched) {
+  value->Reset();
+  Status s;
+  if (WillCache(ro, user_key, index)) {
+    // Straight into the cache entry, which stays pinned: no copy.
+    Cache::Handle* h = nullptr;
+    s = ReadIntoCache(ro, user_key, index, prefetched, &h);
+    if (s.ok()) {
+      value->Pin(blob_cache_.get(), h,
+                 static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
+    }
+    return s;
+  }
+  std::shared_ptr<BlobFileReader> reader;
+  s = file_cache_->Get(index.file_number, &reader);
+  if (!s.ok()) return s;
+  // A damaged index must not make us allocate more than the file could hold
+  // (LZ4 expands at most 255x).
+  const uint64_t bound = index.compression == Compression::kNone
+                             ? reader->file_size()
+                             : reader->file_size() * 255 + 64;
+  if (index.uncompressed_size > bound) {
+    return BlobCorruption(reader->file_name(), index.offset,
+                          "implausible blob size (" + index.DebugString() + ")");
+  }
+  const auto n = static_cast<size_t>(index.uncompressed_size);
+  s = reader->GetBlobInto(ro, user_key, index, value->AllocateOwned(n), prefetched);
+  if (!s.ok()) {
+    value->Reset();
+    return s;
+  }
+  file_reads_.fetch_add(1, std::memory_order_relaxed);
+  value->SetOwned(n);
   return Status::OK();
 }
 
