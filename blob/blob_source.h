@@ -67,8 +67,7 @@ class BlobSource {
  private:
   // True (with *s set) if the cache holds index's value; *h is then pinned
   // when *s is OK.
-  bool LookupCached(const Slice& user_key, const BlobIndex& index, Cache::Handle** h,
-                    Status* s);
+  bool LookupCached(const Slice& user_key, const BlobIndex& index, Cache::Handle** h, Status* s);
   // Whether a value read for ro is to be put in the blob cache.
   bool WillCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index) const;
   // Reads the value from its file straight into a new cache entry and

@@ -13,8 +13,8 @@
 // breaks. Windows start small because a seek followed by a few nexts uses
 // little of each file, and every byte read ahead but not used is a copy
 // wasted. A stream keeps its buffer when it moves to another file, so a long
-// lived iterator does not allocate (and fault in) fresh windows. After each window it hints the OS to fetch the next one
-// (RandomAccessFile::Prefetch), so disk reads overlap the caller's work.
+// lived iterator does not allocate (and fault in) fresh windows. After each window it hints the OS
+// to fetch the next one (RandomAccessFile::Prefetch), so disk reads overlap the caller's work.
 // Every record served from a window is checked exactly as a single
 // read would be (BlobFileReader::GetBlob: index, key, sizes, checksum).
 // Values the blob cache holds cost no readahead.
@@ -42,7 +42,7 @@ class BlobSource;
 
 class BlobPrefetcher {
  public:
-  static constexpr size_t kInitialWindow = 64 << 10;
+  static constexpr size_t kInitialWindow = 32 << 10;
   static constexpr size_t kMaxWindow = 4 << 20;
   static constexpr size_t kWindowBudget = 16 << 20;  // all streams' windows together
   static constexpr size_t kMaxStreams = 16;

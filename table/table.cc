@@ -1,6 +1,8 @@
 #include "table/table.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "lib/util/coding.h"
 #include "table/block.h"
@@ -128,7 +130,8 @@ Status Table::ReadMetaBlocks(const BlockHandle& metaindex_handle) {
     if (it->key() == Slice(kPropertiesBlockName)) {
       props_handle = h;
       has_props = true;
-    } else if (it->key() == Slice(kFilterBlockName)) {
+    } else if (it->key() == Slice(kFilterBlockName) ||
+               it->key() == Slice(kBlockedFilterBlockName)) {
       filter_handle = h;
       has_filter = true;
     }  // other names: meta blocks of a newer lode, ignored
@@ -151,6 +154,16 @@ Status Table::ReadMetaBlocks(const BlockHandle& metaindex_handle) {
     if (!s.ok()) return s;
     s = ReadBlock(file_.get(), fname, ro, filter_handle, &filter_contents_);
     if (!s.ok()) return s;
+    // A blocked filter's probes stay in one cache line only if its blocks
+    // are 64-byte aligned in memory: copy it to such an address.
+    const Slice f = filter_contents_.data;
+    std::unique_ptr<char[]> aligned(new char[f.size() + kBloomBlockBytes]);
+    char* start = aligned.get();
+    start += (kBloomBlockBytes - reinterpret_cast<uintptr_t>(start) % kBloomBlockBytes) %
+             kBloomBlockBytes;
+    if (!f.empty()) memcpy(start, f.data(), f.size());
+    filter_contents_.owned = std::move(aligned);
+    filter_contents_.data = Slice(start, f.size());
     filter_ = std::make_unique<BloomFilterReader>(filter_contents_.data);
     if (!filter_->valid()) {
       return TableCorruption(fname, filter_handle.offset(), "malformed bloom filter");

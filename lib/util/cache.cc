@@ -74,9 +74,8 @@ class HandleTable {
  private:
   Cache::Handle** FindPointer(const Slice& key, uint64_t hash) {
     Cache::Handle** ptr = &list_[hash & (length_ - 1)];
-    while (*ptr != nullptr &&
-           ((*ptr)->hash != hash || (*ptr)->key_size != key.size() ||
-            memcmp((*ptr)->key_data(), key.data(), key.size()) != 0)) {
+    while (*ptr != nullptr && ((*ptr)->hash != hash || (*ptr)->key_size != key.size() ||
+                               memcmp((*ptr)->key_data(), key.data(), key.size()) != 0)) {
       ptr = &(*ptr)->next_hash;
     }
     return ptr;
@@ -128,7 +127,7 @@ class LRUShard {
     e->value = value;
     e->charge = charge;
     e->deleter = d;
-    e->refs = 1;  // the returned handle
+    e->refs = 1;                       // the returned handle
     Cache::Handle* to_free = nullptr;  // deleters run outside the lock
     {
       std::lock_guard<std::mutex> l(mu_);

@@ -55,8 +55,8 @@ TEST_F(CacheTest, LookupFindsWhatInsertPut) {
 
 TEST_F(CacheTest, KeysOfDifferentLengthsAndEmptyKeyAreDistinct) {
   auto c = NewLRUCache(1000);
-  const std::vector<std::string> keys = {"", "a", "ab", std::string(1, '\0'),
-                                         std::string(2, '\0'), std::string(100, 'x')};
+  const std::vector<std::string> keys = {
+      "", "a", "ab", std::string(1, '\0'), std::string(2, '\0'), std::string(100, 'x')};
   for (size_t i = 0; i < keys.size(); i++) {
     c->Release(c->Insert(keys[i], new int(static_cast<int>(i)), 1, &DeleteInt));
   }
