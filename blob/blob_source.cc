@@ -188,10 +188,16 @@ bool BlobSource::WillCache(const ReadOptions& ro, const Slice& user_key,
 
 Status BlobSource::ReadIntoCache(const ReadOptions& ro, const Slice& user_key,
                                  const BlobIndex& index,
-                                 const BlobFileReader::Prefetched* prefetched, Cache::Handle** h) {
-  std::shared_ptr<BlobFileReader> reader;
-  Status s = file_cache_->Get(index.file_number, &reader);
-  if (!s.ok()) return s;
+                                 const BlobFileReader::Prefetched* prefetched, Cache::Handle** h,
+                                 const BlobFileReader* open_reader) {
+  std::shared_ptr<BlobFileReader> held;
+  const BlobFileReader* reader = open_reader;
+  if (reader == nullptr || reader->file_number() != index.file_number) {
+    Status s = file_cache_->Get(index.file_number, &held);
+    if (!s.ok()) return s;
+    reader = held.get();
+  }
+  Status s;
   // WillCache bounded the size by the cache's capacity: the allocation is sane.
   auto cached = std::make_unique<CachedBlob>();
   cached->size = static_cast<size_t>(index.uncompressed_size);
@@ -226,22 +232,27 @@ bool BlobSource::GetCached(const Slice& user_key, const BlobIndex& index, Pinned
 }
 
 Status BlobSource::ReadBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
-                            PinnedBlob* value, const BlobFileReader::Prefetched* prefetched) {
+                            PinnedBlob* value, const BlobFileReader::Prefetched* prefetched,
+                            const BlobFileReader* open_reader) {
   value->Reset();
   Status s;
   if (WillCache(ro, user_key, index)) {
     // Straight into the cache entry, which stays pinned: no copy.
     Cache::Handle* h = nullptr;
-    s = ReadIntoCache(ro, user_key, index, prefetched, &h);
+    s = ReadIntoCache(ro, user_key, index, prefetched, &h, open_reader);
     if (s.ok()) {
       value->Pin(blob_cache_.get(), h,
                  static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
     }
     return s;
   }
-  std::shared_ptr<BlobFileReader> reader;
-  s = file_cache_->Get(index.file_number, &reader);
-  if (!s.ok()) return s;
+  std::shared_ptr<BlobFileReader> held;
+  const BlobFileReader* reader = open_reader;
+  if (reader == nullptr || reader->file_number() != index.file_number) {
+    s = file_cache_->Get(index.file_number, &held);
+    if (!s.ok()) return s;
+    reader = held.get();
+  }
   // A damaged index must not make us allocate more than the file could hold
   // (LZ4 expands at most 255x).
   const uint64_t bound = index.compression == Compression::kNone ? reader->file_size()

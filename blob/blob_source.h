@@ -52,8 +52,11 @@ class BlobSource {
   // null), checked as GetBlob does; caches it if ro.fill_cache and leaves it
   // pinned in *value, else owned by *value. *value is reset first.
   bool GetCached(const Slice& user_key, const BlobIndex& index, PinnedBlob* value, Status* s);
+  // open_reader, if not null, is an open reader of the index's file that
+  // the caller holds (saves a BlobFileCache lookup).
   Status ReadBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
-                  PinnedBlob* value, const BlobFileReader::Prefetched* prefetched);
+                  PinnedBlob* value, const BlobFileReader::Prefetched* prefetched,
+                  const BlobFileReader* open_reader = nullptr);
 
   // True if the blob cache holds the value `index` locates, so GetBlob
   // would do no I/O for it (a readahead decision; the answer may be stale).
@@ -73,7 +76,8 @@ class BlobSource {
   // Reads the value from its file straight into a new cache entry and
   // inserts it; *h is the pinned entry. REQUIRES: WillCache.
   Status ReadIntoCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
-                       const BlobFileReader::Prefetched* prefetched, Cache::Handle** h);
+                       const BlobFileReader::Prefetched* prefetched, Cache::Handle** h,
+                       const BlobFileReader* open_reader = nullptr);
 
   BlobFileCache* const file_cache_;
   const std::shared_ptr<Cache> blob_cache_;

@@ -25,7 +25,8 @@ Status BlobPrefetcher::GetBlob(const ReadOptions& ro, const Slice& user_key,
   if (st != nullptr && st->reader->RecordExtent(user_key, index, &begin, &end).ok()) {
     bytes = Prepare(st, begin, end);
   }
-  return source_->ReadBlob(ro, user_key, index, value, bytes);
+  return source_->ReadBlob(ro, user_key, index, value, bytes,
+                           st != nullptr ? st->reader.get() : nullptr);
 }
 
 size_t BlobPrefetcher::WindowLimit() const {
@@ -94,8 +95,12 @@ const BlobFileReader::Prefetched* BlobPrefetcher::Prepare(Stream* st, uint64_t b
   }
   windows_read_++;
   st->window = std::min(st->window * 2, limit);
-  // Let the OS fetch the next window while the caller works on this one.
-  if (forward) {
+  // Let the OS fetch the next window while the caller works on this one;
+  // only once the scan proves long: the hint costs a system call that walks
+  // the page cache, wasted on a short scan or on data cached already.
+  if (n < kHintWindow) {
+    // no hint
+  } else if (forward) {
     st->reader->Prefetch(offset + n, st->window);
   } else if (offset > 0) {
     const uint64_t next = offset > st->window ? offset - st->window : 0;

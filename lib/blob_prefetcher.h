@@ -13,10 +13,12 @@
 // breaks. Windows start small because a seek followed by a few nexts uses
 // little of each file, and every byte read ahead but not used is a copy
 // wasted. A stream keeps its buffer when it moves to another file, so a long
-// lived iterator does not allocate (and fault in) fresh windows. After each window it hints the OS
-// to fetch the next one (RandomAccessFile::Prefetch), so disk reads overlap the caller's work.
-// Every record served from a window is checked exactly as a single
-// read would be (BlobFileReader::GetBlob: index, key, sizes, checksum).
+// lived iterator does not allocate (and fault in) fresh windows. After each
+// window of at least kHintWindow it hints the OS to fetch the next one
+// (RandomAccessFile::Prefetch), so disk reads overlap the caller's work; a
+// short scan sends no hint (the system call costs more than it saves when
+// the next window is read at once, or the data is cached). Every record served from a window is
+// checked exactly as a single read would be (BlobFileReader::GetBlob: index, key, sizes, checksum).
 // Values the blob cache holds cost no readahead.
 //
 // Not thread-safe: one per iterator, used by the thread that uses the
@@ -46,6 +48,7 @@ class BlobPrefetcher {
   static constexpr size_t kMaxWindow = 4 << 20;
   static constexpr size_t kWindowBudget = 16 << 20;  // all streams' windows together
   static constexpr size_t kMaxStreams = 16;
+  static constexpr size_t kHintWindow = 256 << 10;  // smaller windows send no OS hint
 
   explicit BlobPrefetcher(BlobSource* source) : source_(source) {}
   BlobPrefetcher(const BlobPrefetcher&) = delete;
