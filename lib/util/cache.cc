@@ -43,8 +43,9 @@ struct Cache::Handle {
 
 namespace {
 
-// Chained hash table of handles keyed by (hash, key bytes); grows so that
-// chains stay about one entry long.
+// Chained hash table of handles keyed by (hash, key bytes); grows at half
+// full, because every entry walked on a chain is a cache miss (a lookup that
+// finds nothing walks the whole chain).
 class HandleTable {
  public:
   HandleTable() { Resize(16); }
@@ -57,7 +58,7 @@ class HandleTable {
     Cache::Handle* old = *ptr;
     e->next_hash = old == nullptr ? nullptr : old->next_hash;
     *ptr = e;
-    if (old == nullptr && ++elems_ > length_) Resize(length_ * 2);
+    if (old == nullptr && ++elems_ > length_ / 2) Resize(length_ * 2);
     return old;
   }
 
