@@ -197,10 +197,27 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
     return BlobCorruption(file_name_, index.offset,
                           "implausible compressed blob (" + index.DebugString() + ")");
   }
+  Status s = CheckIndex(user_key, index);  // before allocating for the value
+  if (!s.ok()) return s;
   value->resize(static_cast<size_t>(index.uncompressed_size));
-  Status s = GetBlobInto(ro, user_key, index, value->data(), prefetched);
+  s = GetBlobInto(ro, user_key, index, value->data(), prefetched);
   if (!s.ok()) value->clear();
   return s;
+}
+
+Status BlobFileReader::CheckIndex(const Slice& user_key, const BlobIndex& index) const {
+  if (index.compression != Compression::kNone &&
+      (index.compression != Compression::kLZ4 ||
+       !PlausibleLZ4Sizes(index.size, index.uncompressed_size))) {
+    return BlobCorruption(file_name_, index.offset,
+                          "implausible compressed blob (" + index.DebugString() + ")");
+  }
+  if (index.compression == Compression::kNone && index.size != index.uncompressed_size) {
+    return BlobCorruption(file_name_, index.offset,
+                          "blob record does not match its index (" + index.DebugString() + ")");
+  }
+  uint64_t begin = 0, end = 0;
+  return RecordExtent(user_key, index, &begin, &end);
 }
 
 namespace {
@@ -216,19 +233,11 @@ std::string* ThreadScratch() {
 Status BlobFileReader::GetBlobInto(const ReadOptions& ro, const Slice& user_key,
                                    const BlobIndex& index, char* out,
                                    const Prefetched* prefetched) const {
-  if (index.compression != Compression::kNone &&
-      (index.compression != Compression::kLZ4 ||
-       !PlausibleLZ4Sizes(index.size, index.uncompressed_size))) {
-    return BlobCorruption(file_name_, index.offset,
-                          "implausible compressed blob (" + index.DebugString() + ")");
-  }
-  if (index.compression == Compression::kNone && index.size != index.uncompressed_size) {
-    return BlobCorruption(file_name_, index.offset,
-                          "blob record does not match its index (" + index.DebugString() + ")");
-  }
+  Status s = CheckIndex(user_key, index);
+  if (!s.ok()) return s;
   Slice stored;
-  Status s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, ThreadScratch(), &stored,
-                        /*grow_only=*/true);
+  s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, ThreadScratch(), &stored,
+                 /*grow_only=*/true);
   if (!s.ok()) return s;
   if (index.compression == Compression::kNone) {
     if (stored.size() > 0) memcpy(out, stored.data(), stored.size());

@@ -61,6 +61,12 @@ class BlobFileReader {
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value, const Prefetched* prefetched) const;
 
+  // The checks GetBlobInto makes before any I/O (the index's range lies in
+  // the record area, its compression is known, its sizes are plausible),
+  // so that a caller can check a damaged index before it allocates
+  // index.uncompressed_size bytes for it. Corruption naming the file.
+  Status CheckIndex(const Slice& user_key, const BlobIndex& index) const;
+
   // The same, into out, which must hold index.uncompressed_size bytes (the
   // value's size, checked against the record): the value is decompressed
   // (or copied) straight there, so a caller that allocates the final home of

@@ -198,7 +198,10 @@ Status BlobSource::ReadIntoCache(const ReadOptions& ro, const Slice& user_key,
     reader = held.get();
   }
   Status s;
-  // WillCache bounded the size by the cache's capacity: the allocation is sane.
+  // WillCache bounded the size by the cache's capacity; CheckIndex that the
+  // index fits its file.
+  s = reader->CheckIndex(user_key, index);
+  if (!s.ok()) return s;
   auto cached = std::make_unique<CachedBlob>();
   cached->size = static_cast<size_t>(index.uncompressed_size);
   cached->key_size = user_key.size();
@@ -253,14 +256,9 @@ Status BlobSource::ReadBlob(const ReadOptions& ro, const Slice& user_key, const 
     if (!s.ok()) return s;
     reader = held.get();
   }
-  // A damaged index must not make us allocate more than the file could hold
-  // (LZ4 expands at most 255x).
-  const uint64_t bound = index.compression == Compression::kNone ? reader->file_size()
-                                                                 : reader->file_size() * 255 + 64;
-  if (index.uncompressed_size > bound) {
-    return BlobCorruption(reader->file_name(), index.offset,
-                          "implausible blob size (" + index.DebugString() + ")");
-  }
+  // A damaged index must not make us allocate: check it first.
+  s = reader->CheckIndex(user_key, index);
+  if (!s.ok()) return s;
   const auto n = static_cast<size_t>(index.uncompressed_size);
   s = reader->GetBlobInto(ro, user_key, index, value->AllocateOwned(n), prefetched);
   if (!s.ok()) {
