@@ -17,6 +17,7 @@ struct BenchConfig {
   std::string benchmarks = "fillrandom,readrandom";
   int64_t num = 100000;                   // keys in the key space; ops per write benchmark
   int64_t reads = -1;                     // ops per read benchmark; < 0: num
+  int64_t seeks = -1;                     // ops of seekrandom; < 0: reads
   int value_size = 100;                   // bytes, for value_size_dist=fixed
   std::string value_size_dist = "fixed";  // fixed | uniform:MIN:MAX | mix:SIZE@WEIGHT,...
   int key_size = 16;

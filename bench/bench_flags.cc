@@ -38,6 +38,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "readmissing, seekrandom, readwhilewriting, deleterandom, compact, gc");
   f->Add("num", &c->num, "keys in the key space, and operations per write benchmark");
   f->Add("reads", &c->reads, "operations per read benchmark (< 0: --num)");
+  f->Add("seeks", &c->seeks,
+         "operations of seekrandom (< 0: --reads); a seek with its nexts reads many values");
   f->Add("value_size", &c->value_size, "value bytes when --value_size_dist=fixed");
   f->Add("value_size_dist", &c->value_size_dist,
          "fixed | uniform:MIN:MAX | mix:SIZE@WEIGHT,SIZE@WEIGHT,... (sizes take K/M suffixes)");

@@ -363,7 +363,7 @@ Status BenchmarkRunner::RunBenchmark(const std::string& name, int index) {
     ops = reads;
   } else if (name == "seekrandom") {
     method = &BenchmarkRunner::SeekRandom;
-    ops = reads;
+    ops = config_.seeks < 0 ? reads : static_cast<uint64_t>(config_.seeks);
   } else if (name == "readwhilewriting") {
     method = &BenchmarkRunner::ReadRandom;
     ops = reads;

@@ -148,7 +148,7 @@ Status BlobFileReader::ReadAhead(uint64_t offset, size_t n, char* scratch, Prefe
 
 Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
                                   bool verify_checksum, const Prefetched* prefetched,
-                                  std::string* buf, Slice* stored) const {
+                                  std::string* buf, Slice* stored, bool grow_only) const {
   constexpr uint64_t kRH = BlobLogRecordHeader::kSize;
   uint64_t record_offset = 0, record_end = 0;
   Status s = RecordExtent(user_key, index, &record_offset, &record_end);
@@ -164,7 +164,7 @@ Status BlobFileReader::ReadRecord(const Slice& user_key, const BlobIndex& index,
       record_end - prefetched->offset <= prefetched->data.size()) {
     record = Slice(prefetched->data.data() + (record_offset - prefetched->offset), n);
   } else {
-    buf->resize(n);
+    if (!grow_only || buf->size() < n) buf->resize(n);
     s = ReadExactly(*file_, file_name_, record_offset, n, &record, buf->data(), "blob record");
     if (!s.ok()) return s;
   }
@@ -214,15 +214,59 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
     return BlobCorruption(file_name_, index.offset,
                           "implausible compressed blob (" + index.DebugString() + ")");
   }
-  std::string buf;
-  Slice stored;
-  Status s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, &buf, &stored);
+  Status s = CheckIndex(user_key, index);  // before allocating for the value
   if (!s.ok()) return s;
   value->resize(static_cast<size_t>(index.uncompressed_size));
-  s = LZ4Uncompress(stored, value->size(), value->data(),
-                    BaseName(file_name_) + ": blob at offset " + std::to_string(index.offset));
+  s = GetBlobInto(ro, user_key, index, value->data(), prefetched);
   if (!s.ok()) value->clear();
   return s;
+}
+
+Status BlobFileReader::CheckIndex(const Slice& user_key, const BlobIndex& index) const {
+  if (index.compression != Compression::kNone &&
+      (index.compression != Compression::kLZ4 ||
+       !PlausibleLZ4Sizes(index.size, index.uncompressed_size))) {
+    return BlobCorruption(file_name_, index.offset,
+                          "implausible compressed blob (" + index.DebugString() + ")");
+  }
+  if (index.compression == Compression::kNone && index.size != index.uncompressed_size) {
+    return BlobCorruption(file_name_, index.offset,
+                          "blob record does not match its index (" + index.DebugString() + ")");
+  }
+  uint64_t begin = 0, end = 0;
+  return RecordExtent(user_key, index, &begin, &end);
+}
+
+namespace {
+// The record bytes of the calling thread's last GetBlobInto: kept so that a
+// read needs no allocation (and touches no fresh page) once warm.
+std::string* ThreadScratch() {
+  thread_local std::string scratch;
+  if (scratch.capacity() > (8u << 20)) std::string().swap(scratch);  // after a huge blob
+  return &scratch;
+}
+}  // namespace
+
+Status BlobFileReader::GetBlobInto(const ReadOptions& ro, const Slice& user_key,
+                                   const BlobIndex& index, char* out,
+                                   const Prefetched* prefetched) const {
+  Status s = CheckIndex(user_key, index);
+  if (!s.ok()) return s;
+  Slice stored;
+  s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, ThreadScratch(), &stored,
+                 /*grow_only=*/true);
+  if (!s.ok()) return s;
+  if (index.compression == Compression::kNone) {
+    if (stored.size() > 0) memcpy(out, stored.data(), stored.size());
+    return Status::OK();
+  }
+  static const std::string kNoContext;  // the message is built below, only on failure
+  s = LZ4Uncompress(stored, static_cast<size_t>(index.uncompressed_size), out, kNoContext);
+  if (!s.ok()) {
+    return BlobCorruption(file_name_, index.offset,
+                          "LZ4 data is malformed (" + index.DebugString() + ")");
+  }
+  return Status::OK();
 }
 
 Status BlobFileReader::ReadStored(const Slice& user_key, const BlobIndex& index,

@@ -69,6 +69,21 @@ class BlobFileReader {
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value, const Prefetched* prefetched) const;
 
+  // The checks GetBlobInto makes before any I/O (the index's range lies in
+  // the record area, its compression is known, its sizes are plausible),
+  // so that a caller can check a damaged index before it allocates
+  // index.uncompressed_size bytes for it. Corruption naming the file.
+  Status CheckIndex(const Slice& user_key, const BlobIndex& index) const;
+
+  // The same, into out, which must hold index.uncompressed_size bytes (the
+  // value's size, checked against the record): the value is decompressed
+  // (or copied) straight there, so a caller that allocates the final home of
+  // the value (a cache entry) pays no zero-filling and no second copy. The
+  // record is read into a per-thread scratch buffer that is kept between
+  // calls. On failure the bytes of out are unspecified.
+  Status GetBlobInto(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                     char* out, const Prefetched* prefetched) const;
+
   // Sets [*begin, *end) to the file range of the record `index` locates for
   // user_key (record header, key, stored value). Corruption naming the file
   // if that range cannot lie inside the record area, as GetBlob would
@@ -110,9 +125,11 @@ class BlobFileReader {
 
   // Reads and checks the record of index into *buf, or takes it from
   // *prefetched when that holds it; *stored points at its value bytes
-  // (inside *buf, *prefetched or the file's own memory).
+  // (inside *buf, *prefetched or the file's own memory). *buf is resized to
+  // the record's size, or only grown if grow_only (a reused scratch buffer).
   Status ReadRecord(const Slice& user_key, const BlobIndex& index, bool verify_checksum,
-                    const Prefetched* prefetched, std::string* buf, Slice* stored) const;
+                    const Prefetched* prefetched, std::string* buf, Slice* stored,
+                    bool grow_only = false) const;
 
   std::unique_ptr<RandomAccessFile> file_;
   const std::string file_name_;

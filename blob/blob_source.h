@@ -14,6 +14,7 @@
 
 #include "blob/blob_file_cache.h"
 #include "blob/blob_index.h"
+#include "blob/pinned_blob.h"
 #include "lib/util/cache.h"
 #include "lode/options.h"
 #include "lode/slice.h"
@@ -44,6 +45,19 @@ class BlobSource {
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value, const BlobFileReader::Prefetched* prefetched);
 
+  // The iterator's path, without copies of the value. GetCached: if the
+  // blob cache holds the value, pins it in *value and returns true (with *s
+  // Corruption if the cached entry is not user_key's); false on a miss.
+  // ReadBlob: reads the record from the file (or *prefetched, which may be
+  // null), checked as GetBlob does; caches it if ro.fill_cache and leaves it
+  // pinned in *value, else owned by *value. *value is reset first.
+  bool GetCached(const Slice& user_key, const BlobIndex& index, PinnedBlob* value, Status* s);
+  // open_reader, if not null, is an open reader of the index's file that
+  // the caller holds (saves a BlobFileCache lookup).
+  Status ReadBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                  PinnedBlob* value, const BlobFileReader::Prefetched* prefetched,
+                  const BlobFileReader* open_reader = nullptr);
+
   // True if the blob cache holds the value `index` locates, so GetBlob
   // would do no I/O for it (a readahead decision; the answer may be stale).
   bool IsCached(const BlobIndex& index) const;
@@ -54,6 +68,17 @@ class BlobSource {
   uint64_t file_reads() const { return file_reads_.load(std::memory_order_relaxed); }
 
  private:
+  // True (with *s set) if the cache holds index's value; *h is then pinned
+  // when *s is OK.
+  bool LookupCached(const Slice& user_key, const BlobIndex& index, Cache::Handle** h, Status* s);
+  // Whether a value read for ro is to be put in the blob cache.
+  bool WillCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index) const;
+  // Reads the value from its file straight into a new cache entry and
+  // inserts it; *h is the pinned entry. REQUIRES: WillCache.
+  Status ReadIntoCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
+                       const BlobFileReader::Prefetched* prefetched, Cache::Handle** h,
+                       const BlobFileReader* open_reader = nullptr);
+
   BlobFileCache* const file_cache_;
   const std::shared_ptr<Cache> blob_cache_;
   const uint64_t cache_id_;  // prefix of this source's keys in blob_cache_

@@ -37,11 +37,11 @@ class DBIter final : public Iterator {
                      : prefetcher_->GetBlob(read_options_, key(), raw, &blob_value_);
       if (!s.ok()) {
         if (status_.ok()) status_ = s;
-        blob_value_.clear();
+        blob_value_.Reset();
       }
       blob_resolved_ = true;
     }
-    return blob_value_;
+    return blob_value_.data();
   }
 
   Status status() const override {
@@ -63,8 +63,8 @@ class DBIter final : public Iterator {
   void FindPrevUserEntry();
   bool ParseKey(ParsedInternalKey* key);
   void ResetBlob() {
+    if (blob_resolved_) blob_value_.Reset();  // releases a pinned cache entry
     blob_resolved_ = false;
-    blob_value_.clear();
   }
   void ClearSavedValue() {
     if (saved_value_.capacity() > 1048576) {
@@ -87,7 +87,8 @@ class DBIter final : public Iterator {
   std::string saved_value_;  // reverse: current raw value
   ValueType type_ = kTypeValue;
   mutable bool blob_resolved_ = false;
-  mutable std::string blob_value_;
+  // Pinned in the blob cache when the value is cached: value() copies nothing.
+  mutable PinnedBlob blob_value_;
   Direction direction_ = kForward;
   bool valid_ = false;
 };

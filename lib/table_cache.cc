@@ -70,8 +70,7 @@ Iterator* TableCache::NewIterator(const ReadOptions& ro, uint64_t file_number, u
 }
 
 Status TableCache::Get(const ReadOptions& ro, uint64_t file_number, uint64_t file_size,
-                       const Slice& ikey,
-                       const std::function<void(const Slice&, const Slice&)>& handle) {
+                       const Slice& ikey, FunctionRef<void(const Slice&, const Slice&)> handle) {
   Cache::Handle* h = nullptr;
   Status s = FindTable(file_number, file_size, &h);
   if (!s.ok()) return s;

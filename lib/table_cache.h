@@ -7,7 +7,6 @@
 #define LODE_LIB_TABLE_CACHE_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +15,7 @@
 #include "lode/iterator.h"
 #include "lode/options.h"
 #include "lode/status.h"
+#include "table/function_ref.h"
 
 namespace lode {
 
@@ -39,7 +39,7 @@ class TableCache {
   // Calls handle(ikey, value) for the first entry at or after ikey in the
   // table, if there is one and the filter does not rule ikey's user key out.
   Status Get(const ReadOptions& ro, uint64_t file_number, uint64_t file_size, const Slice& ikey,
-             const std::function<void(const Slice& ikey, const Slice& value)>& handle);
+             FunctionRef<void(const Slice& ikey, const Slice& value)> handle);
 
   // The open reader of the table (opening it if needed), for verify and stats.
   Status GetTable(uint64_t file_number, uint64_t file_size, std::shared_ptr<Table>* table);

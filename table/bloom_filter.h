@@ -20,10 +20,23 @@
 
 namespace lode {
 
+// Two layouts (doc/table_format.md, "Filter block"); both end with the probe
+// count, the blocked one with a marker byte after it:
+//   kBlocked: every probe of a key falls in one 64-byte block (one cache
+//             line), so a lookup costs one cache miss instead of one per
+//             probe. What the builder writes.
+//   kPlain:   probes spread over the whole bit array (tables written before
+//             the blocked layout); still read.
+enum class BloomLayout { kPlain, kBlocked };
+
+// The byte that ends a blocked filter; never a valid plain probe count.
+inline constexpr unsigned char kBlockedBloomMarker = 0xB1;
+inline constexpr size_t kBloomBlockBytes = 64;
+
 class BloomFilterBuilder {
  public:
   // REQUIRES: bits_per_key > 0
-  explicit BloomFilterBuilder(int bits_per_key);
+  explicit BloomFilterBuilder(int bits_per_key, BloomLayout layout = BloomLayout::kBlocked);
 
   // Adds a user key; a repeat of the previous key is ignored, so the versions
   // of one key cost one entry.
@@ -34,6 +47,7 @@ class BloomFilterBuilder {
 
  private:
   const int bits_per_key_;
+  const BloomLayout layout_;
   std::vector<uint64_t> hashes_;
   std::string last_key_;
   bool has_last_ = false;
@@ -41,17 +55,22 @@ class BloomFilterBuilder {
 
 class BloomFilterReader {
  public:
-  // Keeps a view of contents; a malformed filter (too short, bad probe count)
-  // matches every key, so a damaged filter costs reads, never results.
+  // Keeps a view of contents (a blocked filter is read fastest when contents
+  // start on a 64-byte boundary); a malformed filter (too short, bad probe
+  // count, a blocked array that is not whole blocks) matches every key, so a
+  // damaged filter costs reads, never results.
   explicit BloomFilterReader(const Slice& contents);
 
   // False only if user_key was certainly not added.
   bool KeyMayMatch(const Slice& user_key) const;
   // Whether the contents parsed as a filter.
   bool valid() const { return valid_; }
+  BloomLayout layout() const { return layout_; }
 
  private:
   Slice bits_;
+  BloomLayout layout_ = BloomLayout::kPlain;
+  uint64_t num_blocks_ = 0;  // kBlocked
   int num_probes_ = 0;
   bool valid_ = false;
 };

@@ -1,5 +1,9 @@
 #include "table/format.h"
 
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
 #include "lib/util/compression.h"
@@ -70,6 +74,24 @@ void AppendBlockTrailer(const Slice& stored, BlockType type, uint32_t uncompress
   dst->append(buf, kBlockTrailerSize);
 }
 
+namespace {
+
+// The raw bytes of the calling thread's last block read. A compressed block
+// (the usual case) is only decompressed out of them, so keeping the buffer
+// saves an allocation and a free per read.
+char* ReadScratch(size_t n) {
+  thread_local std::unique_ptr<char[]> buf;
+  thread_local size_t capacity = 0;
+  if (capacity < n || capacity > (4u << 20)) {  // grow, or drop one huge block's buffer
+    buf.reset();
+    capacity = std::max<size_t>(n, 16 << 10);
+    buf.reset(new char[capacity]);
+  }
+  return buf.get();
+}
+
+}  // namespace
+
 Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
                  const ReadOptions& options, const BlockHandle& handle, BlockContents* result) {
   const uint64_t offset = handle.offset();
@@ -77,9 +99,9 @@ Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
     return TableCorruption(file_name, offset, "block handle size out of range");
   }
   const size_t n = static_cast<size_t>(handle.size());
-  std::unique_ptr<char[]> buf(new char[n + kBlockTrailerSize]);
+  char* scratch = ReadScratch(n + kBlockTrailerSize);
   Slice raw;
-  Status s = file->Read(offset, n + kBlockTrailerSize, &raw, buf.get());
+  Status s = file->Read(offset, n + kBlockTrailerSize, &raw, scratch);
   if (!s.ok()) return s;
   if (raw.size() != n + kBlockTrailerSize) {
     return TableCorruption(file_name, offset, "truncated block read");
@@ -99,14 +121,12 @@ Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
       if (uncompressed_size != n) {
         return TableCorruption(file_name, offset, "uncompressed block size mismatch");
       }
-      if (data != buf.get()) {
-        // The file handed out its own memory; copy so that we own the bytes.
-        std::unique_ptr<char[]> copy(new char[n]);
-        if (n > 0) memcpy(copy.get(), data, n);
-        buf = std::move(copy);
-      }
-      result->data = Slice(buf.get(), n);
-      result->owned = std::move(buf);
+      // The bytes are in the scratch buffer (or the file's own memory): copy
+      // them into memory the block owns.
+      std::unique_ptr<char[]> copy(new char[n == 0 ? 1 : n]);
+      if (n > 0) memcpy(copy.get(), data, n);
+      result->data = Slice(copy.get(), n);
+      result->owned = std::move(copy);
       return Status::OK();
     }
     case kBlockTypeLZ4: {
@@ -114,9 +134,9 @@ Status ReadBlock(const RandomAccessFile* file, const std::string& file_name,
         return TableCorruption(file_name, offset, "LZ4 block claims an impossible size");
       }
       std::unique_ptr<char[]> out(new char[uncompressed_size == 0 ? 1 : uncompressed_size]);
-      s = LZ4Uncompress(Slice(data, n), uncompressed_size, out.get(),
-                        file_name + ": block at offset " + std::to_string(offset));
-      if (!s.ok()) return s;
+      static const std::string kNoContext;  // the message is built below, only on failure
+      s = LZ4Uncompress(Slice(data, n), uncompressed_size, out.get(), kNoContext);
+      if (!s.ok()) return TableCorruption(file_name, offset, "LZ4 block is malformed");
       result->data = Slice(out.get(), uncompressed_size);
       result->owned = std::move(out);
       return Status::OK();

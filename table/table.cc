@@ -1,6 +1,8 @@
 #include "table/table.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "lib/util/coding.h"
 #include "table/block.h"
@@ -128,7 +130,8 @@ Status Table::ReadMetaBlocks(const BlockHandle& metaindex_handle) {
     if (it->key() == Slice(kPropertiesBlockName)) {
       props_handle = h;
       has_props = true;
-    } else if (it->key() == Slice(kFilterBlockName)) {
+    } else if (it->key() == Slice(kFilterBlockName) ||
+               it->key() == Slice(kBlockedFilterBlockName)) {
       filter_handle = h;
       has_filter = true;
     }  // other names: meta blocks of a newer lode, ignored
@@ -151,6 +154,16 @@ Status Table::ReadMetaBlocks(const BlockHandle& metaindex_handle) {
     if (!s.ok()) return s;
     s = ReadBlock(file_.get(), fname, ro, filter_handle, &filter_contents_);
     if (!s.ok()) return s;
+    // A blocked filter's probes stay in one cache line only if its blocks
+    // are 64-byte aligned in memory: copy it to such an address.
+    const Slice f = filter_contents_.data;
+    std::unique_ptr<char[]> aligned(new char[f.size() + kBloomBlockBytes]);
+    char* start = aligned.get();
+    start += (kBloomBlockBytes - reinterpret_cast<uintptr_t>(start) % kBloomBlockBytes) %
+             kBloomBlockBytes;
+    if (!f.empty()) memcpy(start, f.data(), f.size());
+    filter_contents_.owned = std::move(aligned);
+    filter_contents_.data = Slice(start, f.size());
     filter_ = std::make_unique<BloomFilterReader>(filter_contents_.data);
     if (!filter_->valid()) {
       return TableCorruption(fname, filter_handle.offset(), "malformed bloom filter");
@@ -201,53 +214,85 @@ Iterator* Table::NewIndexIterator() const {
   return index_block_->NewIterator(cmp_.get(), &options_.file_name);
 }
 
-Iterator* Table::BlockReader(const ReadOptions& options, const Slice& index_value) const {
+class Table::DataBlockRef {
+ public:
+  DataBlockRef() = default;
+  ~DataBlockRef() {
+    if (handle_ != nullptr) cache_->Release(handle_);
+  }
+  DataBlockRef(const DataBlockRef&) = delete;
+  DataBlockRef& operator=(const DataBlockRef&) = delete;
+
+  const Block* block() const { return block_; }
+  void SetCached(std::shared_ptr<Cache> cache, Cache::Handle* h, const Block* block) {
+    cache_ = std::move(cache);
+    handle_ = h;
+    block_ = block;
+  }
+  void SetOwned(std::unique_ptr<Block> block) {
+    owned_ = std::move(block);
+    block_ = owned_.get();
+  }
+  // Hands the reference over to an iterator's cleanup.
+  void MoveTo(Iterator* it) {
+    if (handle_ != nullptr) {
+      // Keep the cache alive with the handle: the iterator may outlive others' refs.
+      it->RegisterCleanup([cache = std::move(cache_), h = handle_] { cache->Release(h); });
+      handle_ = nullptr;
+    } else {
+      it->RegisterCleanup([b = owned_.release()] { delete b; });
+    }
+  }
+
+ private:
+  std::shared_ptr<Cache> cache_;
+  Cache::Handle* handle_ = nullptr;
+  std::unique_ptr<Block> owned_;
+  const Block* block_ = nullptr;
+};
+
+Status Table::GetDataBlock(const ReadOptions& options, const Slice& index_value,
+                           DataBlockRef* ref) const {
   Slice input = index_value;
   BlockHandle handle;
   if (!handle.DecodeFrom(&input)) {
-    return NewEmptyIterator(
-        TableCorruption(options_.file_name, index_block_->offset(), "malformed index entry"));
+    return TableCorruption(options_.file_name, index_block_->offset(), "malformed index entry");
   }
   Status s = CheckHandle(handle, data_end_, "data");
-  if (!s.ok()) return NewEmptyIterator(s);
+  if (!s.ok()) return s;
 
   Cache* cache = options_.block_cache.get();
-  if (cache == nullptr) {
-    BlockContents contents;
-    s = ReadBlock(file_.get(), options_.file_name, options, handle, &contents);
-    if (!s.ok()) return NewEmptyIterator(s);
-    Block* block = new Block(std::move(contents), handle.offset());
-    Iterator* it = block->NewIterator(cmp_.get(), &options_.file_name);
-    it->RegisterCleanup([block] { delete block; });
-    return it;
-  }
-
   // Cache key: this table's id, then the block offset (both fixed64).
   char key_buf[16];
   EncodeFixed64(key_buf, cache_id_);
   EncodeFixed64(key_buf + 8, handle.offset());
   const Slice key(key_buf, sizeof(key_buf));
-  Cache::Handle* h = cache->Lookup(key);
-  Block* block;
-  if (h != nullptr) {
-    block = static_cast<Block*>(cache->Value(h));
-  } else {
-    BlockContents contents;
-    s = ReadBlock(file_.get(), options_.file_name, options, handle, &contents);
-    if (!s.ok()) return NewEmptyIterator(s);
-    block = new Block(std::move(contents), handle.offset());
-    if (options.fill_cache) {
-      h = cache->Insert(key, block, block->size(), &DeleteCachedBlock);
+  if (cache != nullptr) {
+    if (Cache::Handle* h = cache->Lookup(key)) {
+      ref->SetCached(options_.block_cache, h, static_cast<Block*>(cache->Value(h)));
+      return Status::OK();
     }
   }
-  Iterator* it = block->NewIterator(cmp_.get(), &options_.file_name);
-  if (h != nullptr) {
-    // Keep the cache alive with the handle: the iterator may outlive others' refs.
-    std::shared_ptr<Cache> cache_ref = options_.block_cache;
-    it->RegisterCleanup([cache_ref, h] { cache_ref->Release(h); });
+  BlockContents contents;
+  s = ReadBlock(file_.get(), options_.file_name, options, handle, &contents);
+  if (!s.ok()) return s;
+  auto block = std::make_unique<Block>(std::move(contents), handle.offset());
+  if (cache != nullptr && options.fill_cache) {
+    const size_t charge = block->size();
+    Block* raw = block.release();
+    ref->SetCached(options_.block_cache, cache->Insert(key, raw, charge, &DeleteCachedBlock), raw);
   } else {
-    it->RegisterCleanup([block] { delete block; });
+    ref->SetOwned(std::move(block));
   }
+  return Status::OK();
+}
+
+Iterator* Table::BlockReader(const ReadOptions& options, const Slice& index_value) const {
+  DataBlockRef ref;
+  Status s = GetDataBlock(options, index_value, &ref);
+  if (!s.ok()) return NewEmptyIterator(s);
+  Iterator* it = ref.block()->NewIterator(cmp_.get(), &options_.file_name);
+  ref.MoveTo(it);
   return it;
 }
 
@@ -257,26 +302,31 @@ Iterator* Table::NewIterator(const ReadOptions& options) const {
   });
 }
 
-Status Table::InternalGet(
-    const ReadOptions& options, const Slice& ikey,
-    const std::function<void(const Slice& ikey, const Slice& value)>& handle) const {
+Status Table::InternalGet(const ReadOptions& options, const Slice& ikey,
+                          FunctionRef<void(const Slice& ikey, const Slice& value)> handle) const {
   if (ikey.size() < 8) return Status::InvalidArgument("InternalGet: malformed internal key");
   if (filter_ != nullptr && !filter_->KeyMayMatch(ExtractUserKey(ikey))) return Status::OK();
-  std::unique_ptr<Iterator> index(NewIndexIterator());
-  index->Seek(ikey);
+  if (index_block_->malformed()) return index_block_->MalformedStatus(&options_.file_name);
+  // Both iterators live on the stack: a lookup allocates nothing for them.
+  Block::Iter index(index_block_.get(), cmp_.get(), &options_.file_name);
+  index.Seek(ikey);
   // Usually one block; the next one only when ikey falls between a block's
   // last key and its (shortened) index separator.
-  while (index->Valid()) {
-    std::unique_ptr<Iterator> block(BlockReader(options, index->value()));
-    block->Seek(ikey);
-    if (block->Valid()) {
-      handle(block->key(), block->value());
+  while (index.Valid()) {
+    DataBlockRef ref;
+    Status s = GetDataBlock(options, index.value(), &ref);
+    if (!s.ok()) return s;
+    if (ref.block()->malformed()) return ref.block()->MalformedStatus(&options_.file_name);
+    Block::Iter block(ref.block(), cmp_.get(), &options_.file_name);
+    block.Seek(ikey);
+    if (block.Valid()) {
+      handle(block.key(), block.value());
       return Status::OK();
     }
-    if (!block->status().ok()) return block->status();
-    index->Next();
+    if (!block.status().ok()) return block.status();
+    index.Next();
   }
-  return index->status();
+  return index.status();
 }
 
 uint64_t Table::ApproximateOffsetOf(const Slice& ikey) const {

@@ -10,7 +10,6 @@
 #define LODE_TABLE_TABLE_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +20,7 @@
 #include "lode/options.h"
 #include "lode/status.h"
 #include "table/format.h"
+#include "table/function_ref.h"
 #include "table/table_properties.h"
 
 namespace lode {
@@ -56,9 +56,8 @@ class Table {
   // allows the user key; calls handle(found_internal_key, value) for it (at
   // most once; the slices live only during the call). OK if absent.
   // REQUIRES: ikey is an internal key (>= 8 bytes).
-  Status InternalGet(
-      const ReadOptions& options, const Slice& ikey,
-      const std::function<void(const Slice& ikey, const Slice& value)>& handle) const;
+  Status InternalGet(const ReadOptions& options, const Slice& ikey,
+                     FunctionRef<void(const Slice& ikey, const Slice& value)> handle) const;
 
   const TableProperties& properties() const { return props_; }
 
@@ -79,6 +78,12 @@ class Table {
   Status CheckIndex() const;
   // Corruption unless handle lies inside [0, limit).
   Status CheckHandle(const BlockHandle& handle, uint64_t limit, const char* what) const;
+  // A data block in use: pinned in the block cache, or owned when it was
+  // read without caching. Releases its pin when destroyed.
+  class DataBlockRef;
+  // The data block an index entry names, from the cache or the file.
+  Status GetDataBlock(const ReadOptions& options, const Slice& index_value,
+                      DataBlockRef* ref) const;
   // Iterator over the data block an index entry names.
   Iterator* BlockReader(const ReadOptions& options, const Slice& index_value) const;
   Iterator* NewIndexIterator() const;

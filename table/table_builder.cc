@@ -14,7 +14,9 @@ TableBuilder::TableBuilder(const TableBuilderOptions& options, WritableFile* fil
       index_block_(1) {
   assert(options_.icmp != nullptr);
   if (options_.bloom_bits_per_key > 0) {
-    filter_ = std::make_unique<BloomFilterBuilder>(options_.bloom_bits_per_key);
+    filter_ = std::make_unique<BloomFilterBuilder>(
+        options_.bloom_bits_per_key,
+        options_.legacy_plain_filter ? BloomLayout::kPlain : BloomLayout::kBlocked);
   }
   props_.compression = options_.compression;
 }
@@ -130,10 +132,11 @@ Status TableBuilder::Finish() {
            &props_handle);
   if (!status_.ok()) return status_;
 
-  // Bytewise order: "lode.filter.bloom" < "lode.properties".
+  // Bytewise order: "lode.filter.bloom64" < "lode.properties".
   if (has_filter) {
     filter_handle.EncodeTo(&handle_encoding);
-    metaindex.Add(kFilterBlockName, handle_encoding);
+    metaindex.Add(options_.legacy_plain_filter ? kFilterBlockName : kBlockedFilterBlockName,
+                  handle_encoding);
   }
   handle_encoding.clear();
   props_handle.EncodeTo(&handle_encoding);

@@ -28,6 +28,9 @@ struct TableBuilderOptions {
   int block_restart_interval = 16;
   int bloom_bits_per_key = 10;  // 0: no filter
   Compression compression = Compression::kLZ4;
+  // Writes the filter in the plain layout under its old name, as lode did
+  // before the blocked layout: only for tests of reading older tables.
+  bool legacy_plain_filter = false;
 };
 
 class TableBuilder {

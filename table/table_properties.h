@@ -40,7 +40,12 @@ struct TableProperties {
 
 // Meta block names used in the metaindex block.
 inline constexpr const char* kPropertiesBlockName = "lode.properties";
+// The plain bloom filter of older tables, and the blocked one written now
+// (table/bloom_filter.h). A new name, so that a lode from before the blocked
+// layout ignores the filter (as it does any unknown meta block) instead of
+// refusing the table.
 inline constexpr const char* kFilterBlockName = "lode.filter.bloom";
+inline constexpr const char* kBlockedFilterBlockName = "lode.filter.bloom64";
 
 }  // namespace lode
 

@@ -168,7 +168,8 @@ std::vector<Region> TableRegions(const std::string& contents) {
     BlockHandle h;
     if (!h.DecodeFrom(&v)) break;
     first_meta = std::min(first_meta, h.offset());
-    if (name == "lode.filter.bloom") r.push_back({"filter", h.offset(), h.offset() + h.size() + 9});
+    if (name == "lode.filter.bloom" || name == "lode.filter.bloom64")
+      r.push_back({"filter", h.offset(), h.offset() + h.size() + 9});
   }
   r.push_back({"data", 0, first_meta});
   r.push_back({"index", index.offset(), index.offset() + index.size() + 9});

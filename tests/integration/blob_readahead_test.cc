@@ -68,7 +68,7 @@ TEST_F(BlobReadaheadTest, ForwardScanOfLargeValuesReadsFarFewerTimesThanValues) 
   FlushOrDie();
   ASSERT_EQ(1u, DbFiles(".blob").size());
   const uint64_t reads = BlobReadsOf([&] { ScanForward(); });
-  // Windows grow 256 KiB -> 4 MiB: a handful of reads, not 400.
+  // Windows grow 32 KiB -> 4 MiB: a handful of reads, not 400.
   EXPECT_LE(reads, 20u);
   EXPECT_GE(reads, 3u);
   // Nothing is read twice: the windows cover the file about once.
