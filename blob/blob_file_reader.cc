@@ -11,6 +11,17 @@ namespace lode {
 
 namespace {
 
+// Leaves *buf holding exactly bytes: a suffix of *buf (the record read into
+// it, header and key in front) is kept in place; bytes elsewhere (prefetched,
+// or the file's own memory) are copied.
+void KeepOnly(const Slice& bytes, std::string* buf) {
+  if (bytes.data() >= buf->data() && bytes.data() < buf->data() + buf->size()) {
+    buf->erase(0, static_cast<size_t>(bytes.data() - buf->data()));
+  } else {
+    buf->assign(bytes.data(), bytes.size());
+  }
+}
+
 // Reads exactly n bytes at offset; a short read is Corruption (the caller
 // checked the range against the file size, so the file changed under us).
 Status ReadExactly(const RandomAccessFile& file, const std::string& file_name, uint64_t offset,
@@ -202,17 +213,8 @@ Status BlobFileReader::GetBlob(const ReadOptions& ro, const Slice& user_key, con
       value->clear();  // it holds unverified file bytes
       return s;
     }
-    if (stored.data() >= value->data() && stored.data() < value->data() + value->size()) {
-      value->erase(0, static_cast<size_t>(stored.data() - value->data()));
-    } else {
-      value->assign(stored.data(), stored.size());  // prefetched or the file's own memory
-    }
+    KeepOnly(stored, value);
     return Status::OK();
-  }
-  if (index.compression != Compression::kLZ4 ||
-      !PlausibleLZ4Sizes(index.size, index.uncompressed_size)) {
-    return BlobCorruption(file_name_, index.offset,
-                          "implausible compressed blob (" + index.DebugString() + ")");
   }
   Status s = CheckIndex(user_key, index);  // before allocating for the value
   if (!s.ok()) return s;
@@ -250,11 +252,9 @@ std::string* ThreadScratch() {
 Status BlobFileReader::GetBlobInto(const ReadOptions& ro, const Slice& user_key,
                                    const BlobIndex& index, char* out,
                                    const Prefetched* prefetched) const {
-  Status s = CheckIndex(user_key, index);
-  if (!s.ok()) return s;
   Slice stored;
-  s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, ThreadScratch(), &stored,
-                 /*grow_only=*/true);
+  Status s = ReadRecord(user_key, index, ro.verify_checksums, prefetched, ThreadScratch(), &stored,
+                        /*grow_only=*/true);
   if (!s.ok()) return s;
   if (index.compression == Compression::kNone) {
     if (stored.size() > 0) memcpy(out, stored.data(), stored.size());
@@ -277,11 +277,7 @@ Status BlobFileReader::ReadStored(const Slice& user_key, const BlobIndex& index,
     stored->clear();
     return s;
   }
-  if (bytes.data() >= stored->data() && bytes.data() < stored->data() + stored->size()) {
-    stored->erase(0, static_cast<size_t>(bytes.data() - stored->data()));
-  } else {
-    stored->assign(bytes.data(), bytes.size());
-  }
+  KeepOnly(bytes, stored);
   return Status::OK();
 }
 

@@ -69,9 +69,9 @@ class BlobFileReader {
   Status GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                  std::string* value, const Prefetched* prefetched) const;
 
-  // The checks GetBlobInto makes before any I/O (the index's range lies in
-  // the record area, its compression is known, its sizes are plausible),
-  // so that a caller can check a damaged index before it allocates
+  // The checks of an index before any I/O (the index's range lies in the
+  // record area, its compression is known, its sizes are plausible), so
+  // that a caller can check a damaged index before it allocates
   // index.uncompressed_size bytes for it. Corruption naming the file.
   Status CheckIndex(const Slice& user_key, const BlobIndex& index) const;
 
@@ -81,6 +81,8 @@ class BlobFileReader {
   // the value (a cache entry) pays no zero-filling and no second copy. The
   // record is read into a per-thread scratch buffer that is kept between
   // calls. On failure the bytes of out are unspecified.
+  // REQUIRES: CheckIndex(user_key, index) returned OK (the caller made it
+  // before allocating out).
   Status GetBlobInto(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                      char* out, const Prefetched* prefetched) const;
 

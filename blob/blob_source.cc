@@ -10,6 +10,12 @@ namespace lode {
 
 namespace {
 
+// A fresh buffer of n bytes (at least one).
+std::unique_ptr<char[]> NewBuffer(size_t n, size_t* capacity) {
+  *capacity = n == 0 ? 1 : n;
+  return std::unique_ptr<char[]>(new char[*capacity]);
+}
+
 // Buffers of blob values the cache evicted on this thread, kept for the next
 // values this thread reads: a reader that fills the cache evicts about as
 // much as it inserts, and reusing the memory saves a malloc, a free and the
@@ -40,8 +46,7 @@ class BufferPool {
         return b;
       }
     }
-    *capacity = n == 0 ? 1 : n;
-    return std::unique_ptr<char[]>(new char[*capacity]);
+    return NewBuffer(n, capacity);
   }
   void Give(std::unique_ptr<char[]> b, size_t capacity) {
     if (capacity < kMinSize || capacity > kMaxSize) return;  // freed
@@ -67,8 +72,7 @@ thread_local bool BufferPool::gone_ = false;
 
 std::unique_ptr<char[]> TakeBuffer(size_t n, size_t* capacity) {
   if (BufferPool* pool = BufferPool::Get()) return pool->Take(n, capacity);
-  *capacity = n == 0 ? 1 : n;
-  return std::unique_ptr<char[]>(new char[*capacity]);
+  return NewBuffer(n, capacity);
 }
 
 void GiveBuffer(std::unique_ptr<char[]> b, size_t capacity) {
@@ -120,15 +124,6 @@ Slice CacheKey(uint64_t cache_id, const BlobIndex& index, char (&buf)[24]) {
 }
 
 }  // namespace
-
-bool BlobSource::IsCached(const BlobIndex& index) const {
-  if (blob_cache_ == nullptr) return false;
-  char key_buf[24];
-  Cache::Handle* h = blob_cache_->Lookup(CacheKey(cache_id_, index, key_buf));
-  if (h == nullptr) return false;
-  blob_cache_->Release(h);
-  return true;
-}
 
 Status BlobSource::GetBlob(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,
                            std::string* value) {
@@ -191,13 +186,9 @@ Status BlobSource::ReadIntoCache(const ReadOptions& ro, const Slice& user_key,
                                  const BlobFileReader::Prefetched* prefetched, Cache::Handle** h,
                                  const BlobFileReader* open_reader) {
   std::shared_ptr<BlobFileReader> held;
-  const BlobFileReader* reader = open_reader;
-  if (reader == nullptr || reader->file_number() != index.file_number) {
-    Status s = file_cache_->Get(index.file_number, &held);
-    if (!s.ok()) return s;
-    reader = held.get();
-  }
-  Status s;
+  const BlobFileReader* reader = nullptr;
+  Status s = ReaderFor(index, open_reader, &held, &reader);
+  if (!s.ok()) return s;
   // WillCache bounded the size by the cache's capacity; CheckIndex that the
   // index fits its file.
   s = reader->CheckIndex(user_key, index);
@@ -221,13 +212,27 @@ Status BlobSource::ReadIntoCache(const ReadOptions& ro, const Slice& user_key,
   return Status::OK();
 }
 
+Status BlobSource::ReaderFor(const BlobIndex& index, const BlobFileReader* open_reader,
+                             std::shared_ptr<BlobFileReader>* held, const BlobFileReader** reader) {
+  if (open_reader != nullptr && open_reader->file_number() == index.file_number) {
+    *reader = open_reader;
+    return Status::OK();
+  }
+  Status s = file_cache_->Get(index.file_number, held);
+  if (s.ok()) *reader = held->get();
+  return s;
+}
+
+void BlobSource::PinCached(Cache::Handle* h, PinnedBlob* value) {
+  value->Pin(blob_cache_.get(), h, static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
+}
+
 bool BlobSource::GetCached(const Slice& user_key, const BlobIndex& index, PinnedBlob* value,
                            Status* s) {
   Cache::Handle* h = nullptr;
   if (!LookupCached(user_key, index, &h, s)) return false;
   if (s->ok()) {
-    value->Pin(blob_cache_.get(), h,
-               static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
+    PinCached(h, value);
   } else {
     value->Reset();
   }
@@ -243,19 +248,13 @@ Status BlobSource::ReadBlob(const ReadOptions& ro, const Slice& user_key, const 
     // Straight into the cache entry, which stays pinned: no copy.
     Cache::Handle* h = nullptr;
     s = ReadIntoCache(ro, user_key, index, prefetched, &h, open_reader);
-    if (s.ok()) {
-      value->Pin(blob_cache_.get(), h,
-                 static_cast<const CachedBlob*>(blob_cache_->Value(h))->value());
-    }
+    if (s.ok()) PinCached(h, value);
     return s;
   }
   std::shared_ptr<BlobFileReader> held;
-  const BlobFileReader* reader = open_reader;
-  if (reader == nullptr || reader->file_number() != index.file_number) {
-    s = file_cache_->Get(index.file_number, &held);
-    if (!s.ok()) return s;
-    reader = held.get();
-  }
+  const BlobFileReader* reader = nullptr;
+  s = ReaderFor(index, open_reader, &held, &reader);
+  if (!s.ok()) return s;
   // A damaged index must not make us allocate: check it first.
   s = reader->CheckIndex(user_key, index);
   if (!s.ok()) return s;

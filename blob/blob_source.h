@@ -58,10 +58,6 @@ class BlobSource {
                   PinnedBlob* value, const BlobFileReader::Prefetched* prefetched,
                   const BlobFileReader* open_reader = nullptr);
 
-  // True if the blob cache holds the value `index` locates, so GetBlob
-  // would do no I/O for it (a readahead decision; the answer may be stale).
-  bool IsCached(const BlobIndex& index) const;
-
   BlobFileCache* file_cache() const { return file_cache_; }
   // Values served from the blob cache / read from files, since construction.
   uint64_t cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
@@ -73,6 +69,12 @@ class BlobSource {
   bool LookupCached(const Slice& user_key, const BlobIndex& index, Cache::Handle** h, Status* s);
   // Whether a value read for ro is to be put in the blob cache.
   bool WillCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index) const;
+  // Sets *reader to open_reader when it is of index's file, else to a
+  // reader from the file cache, which *held keeps open.
+  Status ReaderFor(const BlobIndex& index, const BlobFileReader* open_reader,
+                   std::shared_ptr<BlobFileReader>* held, const BlobFileReader** reader);
+  // Pins the value of the cache entry h in *value (which takes over h).
+  void PinCached(Cache::Handle* h, PinnedBlob* value);
   // Reads the value from its file straight into a new cache entry and
   // inserts it; *h is the pinned entry. REQUIRES: WillCache.
   Status ReadIntoCache(const ReadOptions& ro, const Slice& user_key, const BlobIndex& index,

@@ -24,19 +24,11 @@ class IndexDetector final : public WriteBatchInternal::Handler {
 };
 
 // Copies a batch, reading each blob index's value back.
-class Resolver final : public WriteBatchInternal::Handler {
+class Resolver final : public WriteBatchInternal::Copier {
  public:
   using ReaderFn = std::function<Status(uint64_t, const BlobFileReader**)>;
-  Resolver(ReaderFn reader, WriteBatch* out) : reader_(std::move(reader)), out_(out) {}
+  Resolver(ReaderFn reader, WriteBatch* out) : Copier(out), reader_(std::move(reader)) {}
 
-  Status Put(const Slice& key, const Slice& value) override {
-    WriteBatchInternal::AddRecord(out_, kTypeValue, key, &value);
-    return Status::OK();
-  }
-  Status Delete(const Slice& key) override {
-    WriteBatchInternal::AddRecord(out_, kTypeDeletion, key, nullptr);
-    return Status::OK();
-  }
   Status PutBlobIndex(const Slice& key, const Slice& blob_index) override {
     BlobIndex index;
     Status s = index.DecodeFrom(blob_index);
@@ -53,14 +45,11 @@ class Resolver final : public WriteBatchInternal::Handler {
     }
     s = reader->GetBlob(ReadOptions(), key, index, &value_);
     if (!s.ok()) return s;
-    const Slice value(value_);
-    WriteBatchInternal::AddRecord(out_, kTypeValue, key, &value);
-    return Status::OK();
+    return Copier::Put(key, value_);
   }
 
  private:
   const ReaderFn reader_;
-  WriteBatch* const out_;
   std::string value_;
 };
 

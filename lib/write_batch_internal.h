@@ -37,6 +37,28 @@ class WriteBatchInternal {
     virtual Status PutBlobIndex(const Slice& key, const Slice& blob_index) = 0;
   };
 
+  // A handler that appends every record it is handed to *out: the base of
+  // handlers that copy a batch while changing some of its records.
+  class Copier : public Handler {
+   public:
+    explicit Copier(WriteBatch* out) : out_(out) {}
+    Status Put(const Slice& key, const Slice& value) override {
+      AddRecord(out_, kTypeValue, key, &value);
+      return Status::OK();
+    }
+    Status Delete(const Slice& key) override {
+      AddRecord(out_, kTypeDeletion, key, nullptr);
+      return Status::OK();
+    }
+    Status PutBlobIndex(const Slice& key, const Slice& blob_index) override {
+      WriteBatchInternal::PutBlobIndex(out_, key, blob_index);
+      return Status::OK();
+    }
+
+   protected:
+    WriteBatch* const out_;
+  };
+
   static uint32_t Count(const WriteBatch* b);
   static void SetCount(WriteBatch* b, uint32_t n);
 

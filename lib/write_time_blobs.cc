@@ -6,42 +6,40 @@ namespace lode {
 
 namespace {
 
-// Copies a batch record by record, writing large values to the blob files.
-class Separator final : public WriteBatchInternal::Handler {
+// Copies a batch record by record, writing large values to the blob files;
+// counts sequences to remember each index under its entry's.
+class Separator final : public WriteBatchInternal::Copier {
  public:
   Separator(BlobFileBuilder* builder, std::unordered_map<SequenceNumber, std::string>* index,
             SequenceNumber seq, WriteBatch* out)
-      : builder_(builder), index_(index), seq_(seq), out_(out) {}
+      : Copier(out), builder_(builder), index_(index), seq_(seq) {}
 
   Status Put(const Slice& key, const Slice& value) override {
     bool separated = false;
     Status s = builder_->Add(key, value, &blob_index_, &separated);
     if (!s.ok()) return s;
     if (separated) {
-      WriteBatchInternal::PutBlobIndex(out_, key, blob_index_);
       (*index_)[seq_] = blob_index_;
+      s = Copier::PutBlobIndex(key, blob_index_);
     } else {
-      WriteBatchInternal::AddRecord(out_, kTypeValue, key, &value);
+      s = Copier::Put(key, value);
     }
     seq_++;
-    return Status::OK();
+    return s;
   }
   Status Delete(const Slice& key) override {
-    WriteBatchInternal::AddRecord(out_, kTypeDeletion, key, nullptr);
     seq_++;
-    return Status::OK();
+    return Copier::Delete(key);
   }
   Status PutBlobIndex(const Slice& key, const Slice& blob_index) override {
-    WriteBatchInternal::PutBlobIndex(out_, key, blob_index);
     seq_++;
-    return Status::OK();
+    return Copier::PutBlobIndex(key, blob_index);
   }
 
  private:
   BlobFileBuilder* const builder_;
   std::unordered_map<SequenceNumber, std::string>* const index_;
   SequenceNumber seq_;
-  WriteBatch* const out_;
   std::string blob_index_;
 };
 
