@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gc/blob_gc_policy.h"
+
 namespace lode {
 namespace {
 
@@ -96,7 +98,7 @@ BlobGcPlan PlanBlobGc(const Version* v, const BlobGcSchedulerOptions& o, bool id
     c.file_size = state.meta->file_size;
     c.garbage_bytes = state.garbage_bytes;
     c.live_bytes = state.meta->blob_bytes - state.garbage_bytes;
-    c.garbage_ratio = Ratio(c.garbage_bytes, state.meta->blob_bytes);
+    c.garbage_ratio = GarbageRatio(state);
     // When idle, a file with less garbage than the slack allowed is not
     // worth copying: that is what makes idle GC stop.
     if (idle && c.garbage_ratio < idle_goal - 1) continue;

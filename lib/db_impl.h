@@ -114,6 +114,9 @@ class DBImpl final : public DB {
                                         bool* paced);
   // The scheduler has work it could start now.
   bool ScheduledGcDue() const;
+  // Idle GC is on and has not finished since the last write; *due is when
+  // it may start (blob_gc_idle_seconds after that write).
+  bool IdleGcPending(uint64_t* due) const;
   // No write for blob_gc_idle_seconds, and idle GC has not finished since.
   bool IdleGcDue() const;
   // How long a background thread with nothing to do may sleep before idle GC

@@ -17,10 +17,6 @@ Status DBImpl::GetGcReport(GcReport* report) {
   return Status::OK();
 }
 
-}  // namespace lode
-
-namespace lode {
-
 // A compaction that rewrites the first table (lowest level first) holding
 // blob refs into gc_files, or nullptr if none is free; the relocation
 // happens on the way. REQUIRES: mutex_ held.
@@ -49,18 +45,22 @@ Compaction* DBImpl::PickBlobGcCompaction(const std::set<uint64_t>& gc_files, boo
   return nullptr;
 }
 
-bool DBImpl::IdleGcDue() const {
+bool DBImpl::IdleGcPending(uint64_t* due) const {
   if (!options_.enable_blob_gc || options_.blob_gc_idle_seconds == 0) return false;
   const uint64_t last = last_write_micros_.load(std::memory_order_relaxed);
   if (idle_gc_done_for_ == last) return false;
-  return env_->NowMicros() >= last + options_.blob_gc_idle_seconds * 1000000;
+  *due = last + options_.blob_gc_idle_seconds * 1000000;
+  return true;
+}
+
+bool DBImpl::IdleGcDue() const {
+  uint64_t due = 0;
+  return IdleGcPending(&due) && env_->NowMicros() >= due;
 }
 
 uint64_t DBImpl::IdleGcWaitMicros() const {
-  if (!options_.enable_blob_gc || options_.blob_gc_idle_seconds == 0 || !bg_error_.ok()) return 0;
-  const uint64_t last = last_write_micros_.load(std::memory_order_relaxed);
-  if (idle_gc_done_for_ == last) return 0;
-  const uint64_t due = last + options_.blob_gc_idle_seconds * 1000000;
+  uint64_t due = 0;
+  if (!bg_error_.ok() || !IdleGcPending(&due)) return 0;
   const uint64_t now = env_->NowMicros();
   // Already due but nothing ran: a job in flight or manual work holds it up,
   // and their end wakes this thread.
