@@ -116,6 +116,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
          "lode: where idle reclamation stops");
   f->Add("blob_gc_rate_limit", &o->blob_gc_rate_limit,
          "lode: bytes/s GC may copy under the ceiling (0: unpaced)");
+  f->Add("blob_gc_slowdown_writes", &o->blob_gc_slowdown_writes,
+         "lode: slow writes down when blob space outruns GC past the ceiling");
 }
 
 }  // namespace lode::bench

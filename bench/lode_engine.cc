@@ -69,6 +69,7 @@ class LodeEngine : public BenchEngine {
         {"max_space_amplification", n(o.max_space_amplification)},
         {"blob_gc_idle_seconds", n(o.blob_gc_idle_seconds)},
         {"blob_gc_rate_limit", n(o.blob_gc_rate_limit)},
+        {"blob_gc_slowdown_writes", b(o.blob_gc_slowdown_writes)},
         {"encryption", b(config_.encryption)},
     };
   }
@@ -117,7 +118,11 @@ class LodeEngine : public BenchEngine {
         .Add("bytes_relocated", report.bytes_relocated)
         .Add("blobs_relocated", report.blobs_relocated)
         .Add("files_dropped", report.files_dropped)
-        .Add("bytes_reclaimed", report.bytes_reclaimed);
+        .Add("bytes_reclaimed", report.bytes_reclaimed)
+        .Add("write_slowdowns", report.write_slowdowns)
+        .Add("write_slowdown_micros", report.write_slowdown_micros)
+        .Add("write_stalls", report.write_stalls)
+        .Add("write_stall_micros", report.write_stall_micros);
     result->report_json = j.ToString();
     char text[256];
     std::snprintf(text, sizeof(text),
@@ -154,9 +159,11 @@ Status OpenLodeEngine(const BenchConfig& config, const std::string& dir,
   Options options = config.options;
   options.create_if_missing = true;
   if (config.encryption) {
+    // A key derived from --seed, so --use_existing_db reopens what an
+    // earlier run with the same seed wrote. A benchmark key, not a secret.
     std::string key(32, '\0');
-    std::random_device rd;
-    for (char& c : key) c = static_cast<char>(rd());
+    std::mt19937_64 rng(config.seed);
+    for (char& c : key) c = static_cast<char>(rng());
     options.encryption = NewStaticKeyProvider({{1, key}}, 1);
   }
   if (!config.use_existing_db) {

@@ -116,6 +116,15 @@ std::string GcReport::ToText() const {
   } else {
     line("ceiling", "none (max_space_amplification = 0)");
   }
+  if (slowdown_start > 0) {
+    line("writes", Format("slowed past %.2fx, stalled at %.2fx: ", slowdown_start, slowdown_limit) +
+                       Plural(write_slowdowns, "slowdown") +
+                       Format(" (%.1f s), ", static_cast<double>(write_slowdown_micros) / 1e6) +
+                       Plural(write_stalls, "stall") +
+                       Format(" (%.1f s)", static_cast<double>(write_stall_micros) / 1e6));
+  } else {
+    line("writes", "never slowed for space (no ceiling, GC off or blob_gc_slowdown_writes off)");
+  }
   line("next", (idle ? "[idle] " : "") + next_action + ": " + next_reason);
   if (!candidates.empty()) {
     std::string c;
@@ -205,6 +214,14 @@ std::string GcReport::ToJson() const {
   w.Uint(idle_jobs);
   w.Key("paced_micros");
   w.Uint(gc_paced_micros);
+  w.Key("write_slowdowns");
+  w.Uint(write_slowdowns);
+  w.Key("write_slowdown_micros");
+  w.Uint(write_slowdown_micros);
+  w.Key("write_stalls");
+  w.Uint(write_stalls);
+  w.Key("write_stall_micros");
+  w.Uint(write_stall_micros);
   w.EndObject();
 
   w.Key("scheduler");
@@ -219,6 +236,10 @@ std::string GcReport::ToJson() const {
   w.Double(space_amplification_upper);
   w.Key("hidden_garbage_bound");
   w.Uint(hidden_garbage_bound);
+  w.Key("slowdown_start");
+  w.Double(slowdown_start);
+  w.Key("slowdown_limit");
+  w.Double(slowdown_limit);
   w.Key("idle");
   w.Bool(idle);
   w.Key("next_action");

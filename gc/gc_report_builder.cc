@@ -61,6 +61,10 @@ void BuildGcReport(const Version* v, const BlobGcThresholds& thresholds, const G
   report->reveal_compactions = stats.reveal_compactions;
   report->scheduled_plans = stats.scheduled_plans;
   report->idle_jobs = stats.idle_jobs;
+  report->write_slowdowns = stats.slowdown_writes;
+  report->write_slowdown_micros = stats.slowdown_micros;
+  report->write_stalls = stats.stall_writes;
+  report->write_stall_micros = stats.stall_micros;
 }
 
 void AddGcPlanToReport(const BlobGcPlan& plan, const std::set<uint64_t>& running_plan, bool idle,

@@ -124,6 +124,7 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
 
   // This thread leads a write group.
   Status status = MakeRoomForWrite(lock, /*force=*/updates == nullptr);
+  if (status.ok() && updates != nullptr) status = DelayWriteForSpace(lock);
   uint64_t last_sequence = versions_->LastSequence();
   Writer* last_writer = &w;
   if (status.ok() && updates != nullptr) {
@@ -146,6 +147,7 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
     separation.compression = options_.blob_compression;
     const size_t group_bytes = WriteBatchInternal::ByteSize(group);
     size_t wal_bytes = group_bytes;
+    ChargeWriteForSpace(group_bytes);
     // Other writers queue behind this one and nothing else touches the log,
     // the write-time blob files or the memtable's write side, so the mutex
     // can be dropped for the I/O.

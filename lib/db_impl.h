@@ -123,6 +123,17 @@ class DBImpl final : public DB {
   // becomes due; 0: until woken.
   uint64_t IdleGcWaitMicros() const;
   bool HasSpaceCeiling() const { return options_.max_space_amplification > 1.0; }
+  // Space slowdown (gc/space_slowdown.h, db_impl_gc.cc). The leader of a write
+  // group pays the delay its predecessors ran up, and waits while space is
+  // at the hard limit and GC can still bring it down; ChargeWriteForSpace
+  // runs up the delay of a group of `bytes`. REQUIRES: mutex_ held by lock.
+  bool SpaceSlowdownOn() const;
+  Status DelayWriteForSpace(std::unique_lock<std::mutex>& lock);
+  void ChargeWriteForSpace(uint64_t bytes);
+  // Blob space amplification as the slowdown sees it (SlowdownSpaceAmp); 0
+  // when writes need no slowing or the slowdown is off (no ceiling, GC off,
+  // blob_gc_slowdown_writes false).
+  double SpaceAmpForWrites();
   void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
   // Manual work (CompactRange, RunBlobGc) runs alone: Begin waits for running
   // jobs and keeps automatic compactions from starting until End.
@@ -197,6 +208,13 @@ class DBImpl final : public DB {
   // with no job running: it waits for the next version instead of spinning.
   uint64_t gc_blocked_version_ = 0;  // GUARDED_BY(mutex_)
   std::atomic<uint64_t> last_write_micros_{0};
+  // The space slowdown: delay owed by the next write group, and the blob
+  // totals of the version they were last computed for.
+  uint64_t space_debt_micros_ = 0;      // GUARDED_BY(mutex_)
+  uint64_t space_version_ = 0;          // GUARDED_BY(mutex_)
+  uint64_t space_file_bytes_ = 0;       // GUARDED_BY(mutex_)
+  uint64_t space_live_bytes_ = 0;       // GUARDED_BY(mutex_)
+  uint64_t space_shadowing_bytes_ = 0;  // GUARDED_BY(mutex_)
   // last_write_micros_ as it was when idle GC found nothing more to do.
   uint64_t idle_gc_done_for_ = UINT64_MAX;  // GUARDED_BY(mutex_)
 };

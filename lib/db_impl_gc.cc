@@ -1,11 +1,38 @@
 // DBImpl: blob garbage collection on demand and its report.
+#include <chrono>
+
 #include "gc/gc_report_builder.h"
+#include "gc/space_slowdown.h"
 #include "lib/compaction.h"
 #include "lib/db_impl.h"
 #include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
+#include "lib/write_time_blobs.h"
 
 namespace lode {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+uint64_t MicrosSince(SteadyClock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count());
+}
+
+// Busy-waits `micros` without giving up the CPU; returns the time it took.
+// Real time, not the Env's clock: a test's manual clock would never get there.
+uint64_t SpinFor(uint64_t micros) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  const SteadyClock::time_point until = start + std::chrono::microseconds(micros);
+  while (SteadyClock::now() < until) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  return MicrosSince(start);
+}
+
+}  // namespace
 
 Status DBImpl::GetGcReport(GcReport* report) {
   std::lock_guard<std::mutex> l(mutex_);
@@ -14,6 +41,11 @@ Status DBImpl::GetGcReport(GcReport* report) {
   AddGcPlanToReport(PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), idle),
                     gc_plan_files_, idle, report);
   report->gc_paced_micros = gc_rate_limiter_->paced_micros();
+  if (SpaceSlowdownOn()) {
+    const SpaceSlowdownLimits limits = SpaceSlowdownLimitsFor(options_.max_space_amplification);
+    report->slowdown_start = limits.soft;
+    report->slowdown_limit = limits.hard;
+  }
   return Status::OK();
 }
 
@@ -131,6 +163,80 @@ Compaction* DBImpl::PickScheduledGcCompaction(bool urgent_only, std::set<uint64_
   // wait for the next version rather than plan the same thing again.
   if (c == nullptr && running_jobs_ == 0) gc_blocked_version_ = version_number;
   return c;
+}
+
+bool DBImpl::SpaceSlowdownOn() const {
+  return options_.blob_gc_slowdown_writes && options_.enable_blob_gc && HasSpaceCeiling();
+}
+
+double DBImpl::SpaceAmpForWrites() {
+  if (!SpaceSlowdownOn()) return 0;
+  if (space_version_ != versions_->CurrentNumber()) {
+    space_version_ = versions_->CurrentNumber();
+    const BlobGcPlan plan =
+        PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), /*idle=*/false);
+    space_file_bytes_ = plan.blob_file_bytes;
+    space_live_bytes_ = plan.live_blob_bytes;
+    space_shadowing_bytes_ = plan.shadowing_bytes;
+  }
+  uint64_t unflushed = 0;
+  if (mem_blobs_ != nullptr) unflushed += mem_blobs_->bytes_written();
+  if (imm_blobs_ != nullptr) unflushed += imm_blobs_->bytes_written();
+  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_, unflushed,
+                          options_.max_space_amplification);
+}
+
+void DBImpl::ChargeWriteForSpace(uint64_t bytes) {
+  const double amp = SpaceAmpForWrites();
+  if (amp == 0) return;
+  space_debt_micros_ +=
+      SpaceSlowdownMicros(SpaceSlowdownLimitsFor(options_.max_space_amplification), amp, bytes);
+}
+
+Status DBImpl::DelayWriteForSpace(std::unique_lock<std::mutex>& lock) {
+  // The delay is waited out on the CPU: a sleeping writer wakes up late
+  // when background jobs hold both cores, and those late wake-ups made the
+  // tail latency twice as long as the delays themselves. Below the minimum
+  // the debt grows until one wait pays for several groups; above the
+  // maximum the rest is carried to the next group, and if the debt keeps
+  // growing, space reaches the hard limit below.
+  constexpr uint64_t kMinSpinMicros = 100;
+  constexpr uint64_t kMaxSpinMicros = 250;
+  double amp = SpaceAmpForWrites();
+  if (amp == 0) {
+    space_debt_micros_ = 0;  // space is back under the ceiling: forgive what is owed
+    return Status::OK();
+  }
+  if (space_debt_micros_ >= kMinSpinMicros) {
+    const uint64_t pay = std::min(space_debt_micros_, kMaxSpinMicros);
+    lock.unlock();
+    const uint64_t waited = SpinFor(pay);
+    lock.lock();
+    space_debt_micros_ -= std::min(space_debt_micros_, waited);
+    gc_stats_.slowdown_writes++;
+    gc_stats_.slowdown_micros += waited;
+    amp = SpaceAmpForWrites();
+  }
+  // At the hard limit, wait for GC, but only while it can still make
+  // progress: a job is running or the scheduler has one to start. Otherwise
+  // (nothing relocatable, an error, closing) writes go on rather than hang.
+  const SpaceSlowdownLimits limits = SpaceSlowdownLimitsFor(options_.max_space_amplification);
+  const SteadyClock::time_point start = SteadyClock::now();
+  bool stalled = false;
+  while (amp != 0 && StallForSpace(limits, amp) && bg_error_.ok() &&
+         !shutting_down_.load(std::memory_order_acquire) && manual_compaction_ == nullptr &&
+         (running_jobs_ > 0 || ScheduledGcDue())) {
+    stalled = true;
+    bg_work_cv_.notify_all();
+    bg_done_cv_.wait(lock);
+    amp = SpaceAmpForWrites();
+  }
+  if (stalled) {
+    gc_stats_.stall_writes++;
+    gc_stats_.stall_micros += MicrosSince(start);
+  }
+  if (!bg_error_.ok()) return bg_error_;
+  return Status::OK();
 }
 
 Status DBImpl::RunBlobGc(const BlobGcOptions& opts) {

@@ -110,6 +110,7 @@ const std::map<std::string, Setter>& MutableOptions() {
       {"blob_gc_idle_seconds", UintField(&Options::blob_gc_idle_seconds)},
       {"blob_gc_idle_space_amplification", DoubleField(&Options::blob_gc_idle_space_amplification)},
       {"blob_gc_rate_limit", UintField(&Options::blob_gc_rate_limit)},
+      {"blob_gc_slowdown_writes", BoolField(&Options::blob_gc_slowdown_writes)},
   };
   return *m;
 }
@@ -216,6 +217,7 @@ std::string OptionsToString(const Options& o) {
   add("blob_gc_idle_seconds", std::to_string(o.blob_gc_idle_seconds));
   add("blob_gc_idle_space_amplification", std::to_string(o.blob_gc_idle_space_amplification));
   add("blob_gc_rate_limit", std::to_string(o.blob_gc_rate_limit));
+  add("blob_gc_slowdown_writes", o.blob_gc_slowdown_writes ? "true" : "false");
   return r;
 }
 

@@ -47,6 +47,10 @@ struct GcStats {
   uint64_t reveal_compactions = 0;  // scheduler merges that turned hidden garbage into counted
   uint64_t scheduled_plans = 0;     // relocation plans the space-ceiling scheduler started
   uint64_t idle_jobs = 0;           // scheduler jobs run while the DB was idle
+  uint64_t slowdown_writes = 0;     // write groups delayed by the space slowdown
+  uint64_t slowdown_micros = 0;     // time they slept
+  uint64_t stall_writes = 0;        // write groups that waited at the hard limit
+  uint64_t stall_micros = 0;        // time they waited
 };
 
 }  // namespace lode

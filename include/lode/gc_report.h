@@ -82,6 +82,16 @@ struct GcReport {
   uint64_t idle_jobs = 0;
   uint64_t gc_paced_micros = 0;  // time relocation waited for blob_gc_rate_limit
 
+  // The space slowdown (doc/gc.md): past slowdown_start writes wait in
+  // proportion to their bytes, at slowdown_limit they stall until GC
+  // catches up (both 0: off). Cumulative since the DB was opened.
+  double slowdown_start = 0;
+  double slowdown_limit = 0;
+  uint64_t write_slowdowns = 0;  // write groups that slept
+  uint64_t write_slowdown_micros = 0;
+  uint64_t write_stalls = 0;  // write groups that waited at the limit
+  uint64_t write_stall_micros = 0;
+
   std::string ToText() const;
   std::string ToJson() const;
 };

@@ -1,0 +1,38 @@
+#include "gc/space_slowdown.h"
+
+#include <algorithm>
+
+namespace lode {
+
+SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling) {
+  SpaceSlowdownLimits l;
+  if (!(ceiling > 1.0)) return l;
+  l.soft = 1 + 1.75 * (ceiling - 1);
+  l.hard = 1 + 2.25 * (ceiling - 1);
+  return l;
+}
+
+double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
+                        uint64_t shadowing_bytes, uint64_t unflushed_blob_bytes, double ceiling) {
+  if (live_blob_bytes == 0 ||
+      static_cast<double>(blob_file_bytes) < ceiling * static_cast<double>(live_blob_bytes)) {
+    return 0;
+  }
+  // What is surely live; if the bound swallows everything, it says nothing.
+  const uint64_t live =
+      shadowing_bytes < live_blob_bytes ? live_blob_bytes - shadowing_bytes : live_blob_bytes;
+  return static_cast<double>(blob_file_bytes + unflushed_blob_bytes) / static_cast<double>(live);
+}
+
+uint64_t SpaceSlowdownMicros(const SpaceSlowdownLimits& limits, double amp, uint64_t bytes) {
+  if (!(amp > limits.soft)) return 0;
+  const double frac = std::min(1.0, (amp - limits.soft) / (limits.hard - limits.soft));
+  return static_cast<uint64_t>(static_cast<double>(bytes) * frac * 1e6 /
+                               static_cast<double>(kSlowestRate));
+}
+
+bool StallForSpace(const SpaceSlowdownLimits& limits, double amp) {
+  return limits.enabled() && amp >= limits.hard;
+}
+
+}  // namespace lode

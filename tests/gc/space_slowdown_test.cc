@@ -1,0 +1,76 @@
+// The space slowdown's arithmetic (gc/space_slowdown.h): where it starts,
+// what it counts, and how the delay grows.
+#include "gc/space_slowdown.h"
+
+#include <gtest/gtest.h>
+
+namespace lode {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+
+TEST(SpaceSlowdownTest, LimitsFollowTheCeiling) {
+  const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
+  EXPECT_TRUE(l.enabled());
+  EXPECT_DOUBLE_EQ(1.35, l.soft);
+  EXPECT_DOUBLE_EQ(1.45, l.hard);
+  const SpaceSlowdownLimits loose = SpaceSlowdownLimitsFor(2.0);
+  EXPECT_DOUBLE_EQ(2.75, loose.soft);
+  EXPECT_DOUBLE_EQ(3.25, loose.hard);
+}
+
+TEST(SpaceSlowdownTest, NoCeilingMeansNoSlowdown) {
+  EXPECT_FALSE(SpaceSlowdownLimitsFor(0).enabled());
+  EXPECT_FALSE(SpaceSlowdownLimitsFor(1.0).enabled());
+  EXPECT_FALSE(StallForSpace(SpaceSlowdownLimitsFor(0), 5.0));
+}
+
+TEST(SpaceSlowdownTest, AFreshLoadIsNeverSlowed) {
+  // No counted garbage: whatever sits in write-time files, writes go on.
+  EXPECT_EQ(0, SlowdownSpaceAmp(100 * kMiB, 100 * kMiB, 90 * kMiB, 400 * kMiB, 1.2));
+  EXPECT_EQ(0, SlowdownSpaceAmp(0, 0, 0, 64 * kMiB, 1.2));
+  // Garbage, but the version is still under the ceiling.
+  EXPECT_EQ(0, SlowdownSpaceAmp(119 * kMiB, 100 * kMiB, 50 * kMiB, 64 * kMiB, 1.2));
+}
+
+TEST(SpaceSlowdownTest, UnflushedAndPossiblyHiddenGarbageCountAgainstLive) {
+  // Past the ceiling, write-time files are counted as the next garbage...
+  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 0, 0, 1.2));
+  EXPECT_DOUBLE_EQ(1.5, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 0, 20 * kMiB, 1.2));
+  // ...and so is what upper levels may have made garbage unseen.
+  EXPECT_DOUBLE_EQ(1.5, SlowdownSpaceAmp(120 * kMiB, 100 * kMiB, 20 * kMiB, 0, 1.2));
+  // A bound that covers everything is no information.
+  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 100 * kMiB, 0, 1.2));
+}
+
+TEST(SpaceSlowdownTest, DelayGrowsFromNothingAtTheSoftLimitToTheSlowestRateAtTheHardOne) {
+  const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
+  const uint64_t bytes = 16 << 10;
+  EXPECT_EQ(0u, SpaceSlowdownMicros(l, 1.0, bytes));
+  EXPECT_EQ(0u, SpaceSlowdownMicros(l, l.soft, bytes));
+  uint64_t last = 0;
+  for (double amp = l.soft + 0.01; amp < l.hard; amp += 0.01) {
+    const uint64_t d = SpaceSlowdownMicros(l, amp, bytes);
+    EXPECT_GT(d, last) << amp;
+    last = d;
+  }
+  const uint64_t at_hard = bytes * 1000000 / kSlowestRate;  // 976 us for 16 KiB
+  EXPECT_NEAR(static_cast<double>(at_hard),
+              static_cast<double>(SpaceSlowdownMicros(l, l.hard, bytes)), 1.0);
+  // Past the hard limit the rate stays at its slowest (the caller stalls).
+  EXPECT_EQ(SpaceSlowdownMicros(l, l.hard, bytes), SpaceSlowdownMicros(l, 3.0, bytes));
+  // In proportion to the bytes written.
+  const double mid = (l.soft + l.hard) / 2;
+  EXPECT_NEAR(2.0 * static_cast<double>(SpaceSlowdownMicros(l, mid, bytes)),
+              static_cast<double>(SpaceSlowdownMicros(l, mid, 2 * bytes)), 1.0);
+}
+
+TEST(SpaceSlowdownTest, StallsAtTheHardLimitOnly) {
+  const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
+  EXPECT_FALSE(StallForSpace(l, 1.44));
+  EXPECT_TRUE(StallForSpace(l, 1.45));
+  EXPECT_TRUE(StallForSpace(l, 2.0));
+}
+
+}  // namespace
+}  // namespace lode
