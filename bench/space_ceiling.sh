@@ -4,7 +4,8 @@
 #
 #   bench/space_ceiling.sh [--size-mb N] [--values "16384 65536"]
 #                          [--ceilings "1.2"] [--sweep "1.1 1.5 2.0"]
-#                          [--idle S] [--bin PATH] [--out DIR] [--db-root DIR]
+#                          [--idle S] [--no-slowdown] [--bin PATH] [--out DIR]
+#                          [--db-root DIR]
 #
 # Per value size: load N MiB with fillseq, overwrite it 5 times with uniform
 # random keys, stay idle S seconds, then a full GC (the fully compacted store).
@@ -12,7 +13,9 @@
 # engines; the DB directory is sampled every second. lode runs at each
 # --ceilings value, rocksdb-blob once with its integrated BlobDB GC
 # (age cutoff 0.25); --sweep adds lode runs at other ceilings for the first
-# value size only. bench/space_ceiling_table.py prints the table.
+# value size only; --no-slowdown adds, per value size, lode at each ceiling
+# with blob_gc_slowdown_writes off. bench/space_ceiling_table.py prints the
+# table.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +24,7 @@ values="16384 65536"
 ceilings="1.2"
 sweep=""
 idle=60
+slowdown=0
 bin=""
 out=""
 db_root="${TMPDIR:-/tmp}"
@@ -31,10 +35,11 @@ while [[ $# -gt 0 ]]; do
     --ceilings) ceilings="$2"; shift 2 ;;
     --sweep) sweep="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
+    --no-slowdown) slowdown=1; shift ;;
     --bin) bin="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --db-root) db_root="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "space_ceiling.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -58,6 +63,12 @@ run() {  # name value_size engine extra-flags...
 first=1
 for vs in $values; do
   for c in $ceilings; do run "lode-$vs-c$c" "$vs" lode --max_space_amplification="$c"; done
+  if [[ $slowdown == 1 ]]; then
+    for c in $ceilings; do
+      run "lode-$vs-c$c-noslowdown" "$vs" lode --max_space_amplification="$c" \
+        --blob_gc_slowdown_writes=false
+    done
+  fi
   run "rocksdb-blob-$vs" "$vs" rocksdb-blob
   if [[ $first == 1 ]]; then
     for c in $sweep; do run "lode-$vs-c$c" "$vs" lode --max_space_amplification="$c"; done

