@@ -46,29 +46,38 @@ BlobGcSchedulerOptions BlobGcSchedulerOptionsFrom(const Options& o) {
   return s;
 }
 
+BlobSpace MeasureBlobSpace(const Version* v) {
+  BlobSpace space;
+  for (const auto& [number, state] : v->blob_files()) {
+    space.blob_file_bytes += state.meta->file_size;
+    space.live_blob_bytes += state.meta->blob_bytes - state.garbage_bytes;
+  }
+  const auto num_levels = static_cast<size_t>(v->NumLevels());
+  space.ref_bytes.assign(num_levels, 0);
+  space.table_bytes.assign(num_levels, 0);
+  for (int level = 0; level < v->NumLevels(); level++) {
+    for (const FileMetaData* f : v->files(level)) {
+      space.table_bytes[static_cast<size_t>(level)] += f->file_size;
+      for (const BlobRef& r : f->blob_refs) space.ref_bytes[static_cast<size_t>(level)] += r.bytes;
+    }
+    if (!v->files(level).empty()) space.bottom = level;
+  }
+  for (int level = 0; level < space.bottom; level++) {
+    space.shadowing_bytes += space.ref_bytes[static_cast<size_t>(level)];
+  }
+  return space;
+}
+
 BlobGcPlan PlanBlobGc(const Version* v, const BlobGcSchedulerOptions& o, bool idle) {
   BlobGcPlan plan;
   const auto& files = v->blob_files();
-  for (const auto& [number, state] : files) {
-    plan.blob_file_bytes += state.meta->file_size;
-    plan.live_blob_bytes += state.meta->blob_bytes - state.garbage_bytes;
-  }
-
-  // Blob bytes referenced from each level, and table bytes per level.
-  const int num_levels = v->NumLevels();
-  std::vector<uint64_t> ref_bytes(static_cast<size_t>(num_levels), 0);
-  std::vector<uint64_t> table_bytes(static_cast<size_t>(num_levels), 0);
-  int bottom = -1;
-  for (int level = 0; level < num_levels; level++) {
-    for (const FileMetaData* f : v->files(level)) {
-      table_bytes[static_cast<size_t>(level)] += f->file_size;
-      for (const BlobRef& r : f->blob_refs) ref_bytes[static_cast<size_t>(level)] += r.bytes;
-    }
-    if (!v->files(level).empty()) bottom = level;
-  }
-  for (int level = 0; level < bottom; level++) {
-    plan.shadowing_bytes += ref_bytes[static_cast<size_t>(level)];
-  }
+  const BlobSpace space = MeasureBlobSpace(v);
+  plan.blob_file_bytes = space.blob_file_bytes;
+  plan.live_blob_bytes = space.live_blob_bytes;
+  plan.shadowing_bytes = space.shadowing_bytes;
+  const std::vector<uint64_t>& ref_bytes = space.ref_bytes;
+  const std::vector<uint64_t>& table_bytes = space.table_bytes;
+  const int bottom = space.bottom;
   plan.space_amp = Ratio(plan.blob_file_bytes, plan.live_blob_bytes);
   if (plan.live_blob_bytes == 0) plan.space_amp = 1.0;
   const uint64_t surely_live =

@@ -46,6 +46,19 @@ struct BlobGcSchedulerOptions {
 
 BlobGcSchedulerOptions BlobGcSchedulerOptionsFrom(const Options& options);
 
+// The blob space of one version: what a plan starts from, and what the
+// space slowdown (gc/space_slowdown.h) compares with its limits.
+struct BlobSpace {
+  uint64_t blob_file_bytes = 0;
+  uint64_t live_blob_bytes = 0;       // blob bytes minus counted garbage
+  uint64_t shadowing_bytes = 0;       // referenced above the deepest non-empty level
+  std::vector<uint64_t> ref_bytes;    // per level: blob bytes its tables reference
+  std::vector<uint64_t> table_bytes;  // per level: bytes of its tables
+  int bottom = -1;                    // the deepest non-empty level
+};
+
+BlobSpace MeasureBlobSpace(const Version* v);
+
 struct BlobGcCandidate {
   uint64_t number = 0;
   uint64_t file_size = 0;

@@ -13,7 +13,7 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling) {
 }
 
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t unflushed_blob_bytes, double ceiling) {
+                        uint64_t shadowing_bytes, double ceiling) {
   if (live_blob_bytes == 0 ||
       static_cast<double>(blob_file_bytes) < ceiling * static_cast<double>(live_blob_bytes)) {
     return 0;
@@ -21,7 +21,7 @@ double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
   // What is surely live; if the bound swallows everything, it says nothing.
   const uint64_t live =
       shadowing_bytes < live_blob_bytes ? live_blob_bytes - shadowing_bytes : live_blob_bytes;
-  return static_cast<double>(blob_file_bytes + unflushed_blob_bytes) / static_cast<double>(live);
+  return static_cast<double>(blob_file_bytes) / static_cast<double>(live);
 }
 
 uint64_t SpaceSlowdownMicros(const SpaceSlowdownLimits& limits, double amp, uint64_t bytes) {

@@ -14,8 +14,9 @@
 //
 // With ceiling c (Options::max_space_amplification):
 //   soft = 1 + 1.75 (c - 1)    hard = 1 + 2.25 (c - 1)
-// so 1.35x and 1.45x at the default 1.2, which leaves room for the tables
-// and GC's copies in flight (not yet in the version) under 1.5x on disk.
+// so 1.35x and 1.45x at the default 1.2, which leaves room for the tables,
+// the memtables' write-time files and GC's copies in flight (none of them
+// in the version yet) under 1.5x on disk.
 //
 // Pure functions; thread-compatible.
 #ifndef LODE_GC_SPACE_SLOWDOWN_H_
@@ -39,16 +40,15 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling);
 // no slowing. blob_file_bytes and live_blob_bytes are the version's (live =
 // blob bytes minus counted garbage); shadowing_bytes are the blob bytes
 // referenced above the bottom level, an upper bound of the garbage no
-// compaction has counted yet (gc/blob_gc_scheduler.h); unflushed_blob_bytes
-// were written at write time into files no version holds yet. The last
-// count as space but not as live: under overwrites they are mostly the
-// next garbage, and GC only reveals hidden garbage when it can.
+// compaction has counted yet (gc/blob_gc_scheduler.h), counted here as
+// not live: GC only reveals hidden garbage when a compaction slot is free.
+// Files written at write time that no version holds yet are not counted.
 //
 // The slowdown only acts once the version is past the ceiling by counted
 // garbage alone, so a fresh load, whose new bytes all look like possible
 // garbage, is never slowed.
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t unflushed_blob_bytes, double ceiling);
+                        uint64_t shadowing_bytes, double ceiling);
 
 // Microseconds a write group of `bytes` waits at space amplification amp:
 // 0 below the soft limit, then bytes at a rate falling from unlimited to

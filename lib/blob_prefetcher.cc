@@ -98,11 +98,13 @@ const BlobFileReader::Prefetched* BlobPrefetcher::Prepare(Stream* st, uint64_t b
   // Let the OS fetch the next window while the caller works on this one;
   // only once the scan proves long: the hint costs a system call that walks
   // the page cache, wasted on a short scan or on data cached already.
-  if (n >= kHintWindow && forward) {
-    st->reader->Prefetch(offset + n, st->window);
-  } else if (n >= kHintWindow && offset > 0) {
-    const uint64_t next = offset > st->window ? offset - st->window : 0;
-    st->reader->Prefetch(next, static_cast<size_t>(offset - next));
+  if (n >= kHintWindow) {
+    if (forward) {
+      st->reader->Prefetch(offset + n, st->window);
+    } else if (offset > 0) {
+      const uint64_t next = offset > st->window ? offset - st->window : 0;
+      st->reader->Prefetch(next, static_cast<size_t>(offset - next));
+    }
   }
   if (begin >= w.offset && end - w.offset <= w.data.size()) return &w;
   return nullptr;

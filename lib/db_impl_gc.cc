@@ -7,7 +7,6 @@
 #include "lib/db_impl.h"
 #include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
-#include "lib/write_time_blobs.h"
 
 namespace lode {
 namespace {
@@ -173,16 +172,12 @@ double DBImpl::SpaceAmpForWrites() {
   if (!SpaceSlowdownOn()) return 0;
   if (space_version_ != versions_->CurrentNumber()) {
     space_version_ = versions_->CurrentNumber();
-    const BlobGcPlan plan =
-        PlanBlobGc(versions_->current(), BlobGcSchedulerOptionsFrom(options_), /*idle=*/false);
-    space_file_bytes_ = plan.blob_file_bytes;
-    space_live_bytes_ = plan.live_blob_bytes;
-    space_shadowing_bytes_ = plan.shadowing_bytes;
+    const BlobSpace space = MeasureBlobSpace(versions_->current());
+    space_file_bytes_ = space.blob_file_bytes;
+    space_live_bytes_ = space.live_blob_bytes;
+    space_shadowing_bytes_ = space.shadowing_bytes;
   }
-  uint64_t unflushed = 0;
-  if (mem_blobs_ != nullptr) unflushed += mem_blobs_->bytes_written();
-  if (imm_blobs_ != nullptr) unflushed += imm_blobs_->bytes_written();
-  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_, unflushed,
+  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_,
                           options_.max_space_amplification);
 }
 
@@ -223,7 +218,7 @@ Status DBImpl::DelayWriteForSpace(std::unique_lock<std::mutex>& lock) {
   const SpaceSlowdownLimits limits = SpaceSlowdownLimitsFor(options_.max_space_amplification);
   const SteadyClock::time_point start = SteadyClock::now();
   bool stalled = false;
-  while (amp != 0 && StallForSpace(limits, amp) && bg_error_.ok() &&
+  while (StallForSpace(limits, amp) && bg_error_.ok() &&
          !shutting_down_.load(std::memory_order_acquire) && manual_compaction_ == nullptr &&
          (running_jobs_ > 0 || ScheduledGcDue())) {
     stalled = true;

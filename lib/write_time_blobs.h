@@ -66,14 +66,10 @@ class WriteTimeBlobs {
 
   // Every blob file number this memtable's writes created.
   const std::vector<uint64_t>& created_files() const { return builder_.created_files(); }
-  // Stored bytes written into blob files (compressed values and records).
-  uint64_t bytes_written() const { return bytes_written_; }
-  size_t num_separated() const { return index_.size(); }
 
  private:
   BlobFileBuilder builder_;
   std::unordered_map<SequenceNumber, std::string> index_;  // sequence -> encoded BlobIndex
-  uint64_t bytes_written_ = 0;
   bool finished_ = false;
 };
 

@@ -192,10 +192,10 @@ TEST_F(GcSpaceCeilingTest, SlowdownKeepsSpaceUnderItsHardLimitWhenGcFallsBehind)
   EXPECT_EQ(0u, Report().write_slowdowns) << "a fresh load has no garbage to wait for";
   EXPECT_EQ(0u, Report().write_stalls);
   // Past the hard limit writes stall until GC installs work, so the version
-  // and the write-time files stay under it. On disk there may also be one
-  // plan's copies not yet installed (at most a blob file) and the sources
-  // of plans just installed, not yet deleted; a memtable's worth of margin
-  // on top. Without the slowdown this run reaches 3x (checked by hand).
+  // stays under it. On disk there may also be the memtables' write-time
+  // files, one plan's copies not yet installed (at most a blob file) and
+  // the sources of plans just installed, not yet deleted. Without the slowdown this run reaches 3x
+  // (checked by hand).
   const double hard = 1 + 2.25 * (kCeiling - 1);
   const double tolerance =
       3.0 * static_cast<double>(o.blob_file_size) + static_cast<double>(o.write_buffer_size);
