@@ -82,6 +82,7 @@ Status BlobFileWriter::AddRecord(const Slice& user_key, const Slice& stored, Com
   // nothing since the file buffers anyway.
   Status s = Append(scratch_);
   if (s.ok()) s = Append(stored);
+  if (s.ok()) s = status_ = file_->MarkRecordBoundary();
   if (!s.ok()) return s;
 
   char cs[8];

@@ -298,7 +298,7 @@ Status DBImpl::SwitchMemTable() {
 
 // REQUIRES: mutex_ held.
 std::unique_ptr<WriteTimeBlobs> DBImpl::NewWriteTimeBlobs() {
-  if (!options_.blob_write_time_separation || encrypted_env_ != nullptr) {
+  if (!options_.blob_write_time_separation) {
     return nullptr;
   }
   // The files stay pending until the flush installs them.

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "lib/aes_gcm.h"
+#include "lib/encrypted_indexed_file.h"
 #include "lib/filename.h"
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
@@ -13,31 +14,6 @@ namespace lode {
 namespace {
 
 std::string Num(uint64_t v) { return std::to_string(v); }
-
-// Associated data of one unit: header bytes, then where the unit belongs.
-void BuildAad(const std::string& header, uint64_t index, uint64_t plain_offset, uint32_t length,
-              bool final_unit, char* aad) {
-  memcpy(aad, header.data(), kFileHeaderChecked);
-  EncodeFixed64(aad + kFileHeaderChecked, index);
-  EncodeFixed64(aad + kFileHeaderChecked + 8, plain_offset);
-  EncodeFixed32(aad + kFileHeaderChecked + 16, length);
-  EncodeFixed64(aad + kFileHeaderChecked + 20, final_unit ? 1 : 0);
-}
-
-uint32_t StreamUnitCheck(const std::string& header, uint64_t index, uint32_t length) {
-  char buf[20];
-  memcpy(buf, header.data() + kFileHeaderChecked, 8);  // the header's checksum
-  EncodeFixed64(buf + 8, index);
-  EncodeFixed32(buf + 16, length);
-  return Checksum32(buf, sizeof(buf));
-}
-
-Status AuthFailure(const std::string& fname, const char* what, uint64_t index, uint64_t offset,
-                   uint32_t key_id) {
-  return Status::Corruption(fname, std::string("authentication failed for ") + what + " " +
-                                       Num(index) + " at offset " + Num(offset) + " (key id " +
-                                       Num(key_id) + "): wrong key or damaged data");
-}
 
 // Reads from a sequential file until n bytes or end of file.
 Status ReadFully(SequentialFile* file, size_t n, std::string* out) {
@@ -134,7 +110,7 @@ class PagedWritableFile final : public WritableFile {
     char* nonce = out_.data();
     Status s = gcm_.NextNonce(nonce);
     char aad[kAadSize];
-    BuildAad(header_, index_, index_ * page_size_, static_cast<uint32_t>(n), final_page, aad);
+    BuildUnitAad(header_, index_, index_ * page_size_, static_cast<uint32_t>(n), final_page, aad);
     if (s.ok()) {
       s = gcm_.Seal(key_, nonce, Slice(aad, kAadSize), data, n, nonce + kNonceSize,
                     nonce + kNonceSize + n);
@@ -193,7 +169,7 @@ class PagedRandomAccessFile final : public RandomAccessFile {
       const char* unit = got.data() + (p - first) * stride;
       const uint64_t page_start = p * page_size_;
       char aad[kAadSize];
-      BuildAad(header_, p, page_start, len, p + 1 == g_.num_pages, aad);
+      BuildUnitAad(header_, p, page_start, len, p + 1 == g_.num_pages, aad);
       const uint64_t from = std::max<uint64_t>(offset, page_start);
       const uint64_t to = std::min<uint64_t>(offset + n, page_start + len);
       // A page wholly inside the request decrypts straight into scratch; a
@@ -204,7 +180,7 @@ class PagedRandomAccessFile final : public RandomAccessFile {
       if (!gcm->Open(key_, unit, Slice(aad, kAadSize), unit + kNonceSize, len, plain,
                      unit + kNonceSize + len)) {
         memset(scratch, 0, n);  // no unauthenticated bytes left behind
-        return AuthFailure(fname_, "page", p, raw_off + (p - first) * stride, key_id_);
+        return UnitAuthFailure(fname_, "page", p, raw_off + (p - first) * stride, key_id_);
       }
       if (!whole) memcpy(scratch + (from - offset), plain + (from - page_start), to - from);
     }
@@ -219,8 +195,6 @@ class PagedRandomAccessFile final : public RandomAccessFile {
     base_->Prefetch(kFileHeaderSize + first * stride, pages * stride);
   }
 
-  uint64_t plain_size() const { return g_.plain_size; }
-
  private:
   uint32_t PageLen(uint64_t p) const { return p + 1 == g_.num_pages ? g_.last_len : page_size_; }
 
@@ -233,24 +207,25 @@ class PagedRandomAccessFile final : public RandomAccessFile {
   const PageGeometry g_;
 };
 
-// A paged file read front to back (nothing in lode does this today; for
-// completeness of the Env).
-class PagedSequentialFile final : public SequentialFile {
+// A table or blob file read front to back (nothing in lode does this today;
+// for completeness of the Env).
+class RandomAccessSequentialFile final : public SequentialFile {
  public:
-  explicit PagedSequentialFile(std::unique_ptr<PagedRandomAccessFile> file)
-      : file_(std::move(file)) {}
+  RandomAccessSequentialFile(std::unique_ptr<RandomAccessFile> file, uint64_t size)
+      : file_(std::move(file)), size_(size) {}
   Status Read(size_t n, Slice* result, char* scratch) override {
     Status s = file_->Read(offset_, n, result, scratch);
     if (s.ok()) offset_ += result->size();
     return s;
   }
   Status Skip(uint64_t n) override {
-    offset_ = std::min(offset_ + n, file_->plain_size());
+    offset_ = std::min(offset_ + n, size_);
     return Status::OK();
   }
 
  private:
-  std::unique_ptr<PagedRandomAccessFile> file_;
+  std::unique_ptr<RandomAccessFile> file_;
+  const uint64_t size_;
   uint64_t offset_ = 0;
 };
 
@@ -301,7 +276,7 @@ class StreamWritableFile final : public WritableFile {
       char* nonce = p + kStreamUnitHeaderSize;
       s = gcm_.NextNonce(nonce);
       char aad[kAadSize];
-      BuildAad(header_, index_, plain_offset_, len, false, aad);
+      BuildUnitAad(header_, index_, plain_offset_, len, false, aad);
       if (s.ok()) {
         s = gcm_.Seal(key_, nonce, Slice(aad, kAadSize), buf_.data() + done, len,
                       nonce + kNonceSize, nonce + kNonceSize + len);
@@ -392,14 +367,14 @@ class StreamSequentialFile final : public SequentialFile {
       return Status::OK();
     }
     char aad[kAadSize];
-    BuildAad(header_, index_, plain_offset_, len, false, aad);
+    BuildUnitAad(header_, index_, plain_offset_, len, false, aad);
     plain_.resize(len);
     if (!AesGcm::ThreadLocal()->Open(key_, raw_.data(), Slice(aad, kAadSize),
                                      raw_.data() + kNonceSize, len, plain_.data(),
                                      raw_.data() + kNonceSize + len)) {
       plain_.clear();
       eof_ = true;
-      return AuthFailure(fname_, "unit", index_, raw_offset_, key_id_);
+      return UnitAuthFailure(fname_, "unit", index_, raw_offset_, key_id_);
     }
     index_++;
     plain_offset_ += len;
@@ -429,12 +404,19 @@ Status CheckHeaderMatchesName(const std::string& fname, const EncryptionFileHead
                                          " of type " + Num(static_cast<int>(h.file_type)) +
                                          " (file renamed or swapped) at offset 0");
   }
-  const EncryptionLayout want =
-      (type == EncryptedFileType::kWal || type == EncryptedFileType::kManifest)
-          ? EncryptionLayout::kStream
-          : EncryptionLayout::kPaged;
-  if (h.layout != want)
-    return Status::Corruption(fname, "encryption header: wrong layout at offset 0");
+  bool ok;
+  switch (type) {
+    case EncryptedFileType::kWal:
+    case EncryptedFileType::kManifest:
+      ok = h.layout == EncryptionLayout::kStream;
+      break;
+    case EncryptedFileType::kBlob:  // indexed since format 1.1; paged before
+      ok = h.layout == EncryptionLayout::kIndexed || h.layout == EncryptionLayout::kPaged;
+      break;
+    default:
+      ok = h.layout == EncryptionLayout::kPaged;
+  }
+  if (!ok) return Status::Corruption(fname, "encryption header: wrong layout at offset 0");
   return Status::OK();
 }
 
@@ -509,8 +491,11 @@ Status EncryptedEnv::NewWritableFile(const std::string& fname,
   h.file_number = number;
   h.file_type = type;
   const bool stream = type == EncryptedFileType::kWal || type == EncryptedFileType::kManifest;
-  h.layout = stream ? EncryptionLayout::kStream : EncryptionLayout::kPaged;
-  h.unit_size = stream ? kDefaultStreamUnitSize : page_size_;
+  const bool indexed = type == EncryptedFileType::kBlob;
+  h.layout = stream    ? EncryptionLayout::kStream
+             : indexed ? EncryptionLayout::kIndexed
+                       : EncryptionLayout::kPaged;
+  h.unit_size = stream ? kDefaultStreamUnitSize : indexed ? kDefaultIndexedUnitSize : page_size_;
   std::string key;
   Status s = LoadKey(h.key_id, fname, &key);
   if (!s.ok()) return s;
@@ -524,6 +509,9 @@ Status EncryptedEnv::NewWritableFile(const std::string& fname,
   if (stream) {
     *result = std::make_unique<StreamWritableFile>(std::move(base), std::move(header),
                                                    std::move(key), h.unit_size);
+  } else if (indexed) {
+    *result =
+        NewIndexedWritableFile(std::move(base), std::move(header), std::move(key), h.unit_size);
   } else {
     *result = std::make_unique<PagedWritableFile>(std::move(base), std::move(header),
                                                   std::move(key), h.unit_size);
@@ -551,10 +539,17 @@ Status EncryptedEnv::NewRandomAccessFile(const std::string& fname,
   std::string header;  // the bytes on disk: they are the units' associated data
   s = ReadHeader(fname, base.get(), raw_size, &h, &header);
   if (s.ok()) s = CheckHeaderMatchesName(fname, h, number, type);
-  PageGeometry g;
-  if (s.ok()) s = ComputeGeometry(fname, raw_size, h.unit_size, &g);
   std::string key;
   if (s.ok()) s = LoadKey(h.key_id, fname, &key);
+  if (!s.ok()) return s;
+  if (h.layout == EncryptionLayout::kIndexed) {
+    uint64_t plain_size;
+    header.resize(kFileHeaderChecked + 8);
+    return OpenIndexedFile(std::move(base), fname, raw_size, std::move(header), std::move(key),
+                           h.key_id, h.unit_size, result, &plain_size);
+  }
+  PageGeometry g;
+  s = ComputeGeometry(fname, raw_size, h.unit_size, &g);
   if (!s.ok()) return s;
   *result = std::make_unique<PagedRandomAccessFile>(std::move(base), fname, std::move(header),
                                                     std::move(key), h.key_id, h.unit_size, g);
@@ -570,11 +565,12 @@ Status EncryptedEnv::NewSequentialFile(const std::string& fname,
   }
   result->reset();
   if (type == EncryptedFileType::kTable || type == EncryptedFileType::kBlob) {
+    uint64_t size = 0;
     std::unique_ptr<RandomAccessFile> file;
-    Status s = NewRandomAccessFile(fname, &file);
+    Status s = GetFileSize(fname, &size);
+    if (s.ok()) s = NewRandomAccessFile(fname, &file);
     if (!s.ok()) return s;
-    *result = std::make_unique<PagedSequentialFile>(std::unique_ptr<PagedRandomAccessFile>(
-        static_cast<PagedRandomAccessFile*>(file.release())));
+    *result = std::make_unique<RandomAccessSequentialFile>(std::move(file), size);
     return Status::OK();
   }
   std::unique_ptr<SequentialFile> base;
@@ -616,9 +612,13 @@ Status EncryptedEnv::GetFileSize(const std::string& fname, uint64_t* size) {
   std::unique_ptr<RandomAccessFile> base;
   s = target()->NewRandomAccessFile(fname, &base);
   EncryptionFileHeader h;
-  if (s.ok()) s = ReadHeader(fname, base.get(), raw_size, &h, nullptr);
+  std::string header;
+  if (s.ok()) s = ReadHeader(fname, base.get(), raw_size, &h, &header);
   if (s.ok()) s = CheckHeaderMatchesName(fname, h, number, type);
   if (!s.ok()) return s;
+  if (h.layout == EncryptionLayout::kIndexed) {
+    return IndexedPlainSize(base.get(), fname, raw_size, header, h.unit_size, size);
+  }
   if (!stream) {
     PageGeometry g;
     s = ComputeGeometry(fname, raw_size, h.unit_size, &g);

@@ -1,5 +1,7 @@
 #include "lib/encryption_format.h"
 
+#include <cstring>
+
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
 
@@ -38,7 +40,7 @@ Status EncryptionFileHeader::DecodeFrom(const Slice& input, const std::string& f
   const uint8_t lay = static_cast<uint8_t>(p[25]);
   unit_size = DecodeFixed32(p + 28);
   if (type < 1 || type > 4) return bad("unknown file type " + std::to_string(type));
-  if (lay > 1) return bad("unknown layout " + std::to_string(lay));
+  if (lay > 2) return bad("unknown layout " + std::to_string(lay));
   if (p[26] != 0 || p[27] != 0 || DecodeFixed64(p + 32) != 0) return bad("reserved bytes not zero");
   if (unit_size < kMinUnitSize || unit_size > kMaxUnitSize) {
     return bad("unit size " + std::to_string(unit_size) + " out of range");
@@ -50,6 +52,31 @@ Status EncryptionFileHeader::DecodeFrom(const Slice& input, const std::string& f
 
 bool HasEncryptionMagic(const Slice& data) {
   return data.size() >= 8 && DecodeFixed64(data.data()) == kEncryptionMagic;
+}
+
+void BuildUnitAad(const std::string& header, uint64_t index, uint64_t plain_offset, uint32_t length,
+                  bool final_unit, char* aad) {
+  memcpy(aad, header.data(), kFileHeaderChecked);
+  EncodeFixed64(aad + kFileHeaderChecked, index);
+  EncodeFixed64(aad + kFileHeaderChecked + 8, plain_offset);
+  EncodeFixed32(aad + kFileHeaderChecked + 16, length);
+  EncodeFixed64(aad + kFileHeaderChecked + 20, final_unit ? 1 : 0);
+}
+
+uint32_t StreamUnitCheck(const std::string& header, uint64_t index, uint32_t length) {
+  char buf[20];
+  memcpy(buf, header.data() + kFileHeaderChecked, 8);  // the header's checksum
+  EncodeFixed64(buf + 8, index);
+  EncodeFixed32(buf + 16, length);
+  return Checksum32(buf, sizeof(buf));
+}
+
+Status UnitAuthFailure(const std::string& fname, const char* what, uint64_t index, uint64_t offset,
+                       uint32_t key_id) {
+  return Status::Corruption(fname, std::string("authentication failed for ") + what + " " +
+                                       std::to_string(index) + " at offset " +
+                                       std::to_string(offset) + " (key id " +
+                                       std::to_string(key_id) + "): wrong key or damaged data");
 }
 
 }  // namespace lode

@@ -28,6 +28,20 @@
 //   One unit per Flush/Sync (split at unit size): synced bytes are never
 //   rewritten.
 //
+//   indexed layout (blob files: appended, flushed mid-file, read at random
+//   offsets): stream units, one per Flush/Sync and per record (a unit closes
+//   at a record boundary once it holds kIndexedMinUnit bytes, and at unit
+//   size), then at Close an index unit and a plain trailer:
+//   +--------+--------+-----+---------------------------+------------------+
+//   | unit 0 | unit 1 | ... | index unit (unit index    | trailer (24)     |
+//   |        |        |     | kIndexUnitMark, final = 1)|                  |
+//   +--------+--------+-----+---------------------------+------------------+
+//   index unit plaintext: count (8) | plaintext length of each unit (4 each)
+//   trailer: plain size (8) | index unit offset (8) | check (4) | magic (4)
+//   check = Checksum32 of (header checksum, plain size, index offset).
+//   Without a valid trailer (a file never closed: a crash while it was
+//   written) a reader walks the unit headers instead.
+//
 //   associated data of every unit (kAadSize = 68 bytes, never stored):
 //   +----------------------+------------+---------------+--------+-------+
 //   | file header [0, 40)  | unit index | plain offset  | length | final |
@@ -64,7 +78,13 @@ inline constexpr uint32_t kMinUnitSize = 512;
 inline constexpr uint32_t kMaxUnitSize = 4 << 20;
 
 enum class EncryptedFileType : uint8_t { kWal = 1, kManifest = 2, kTable = 3, kBlob = 4 };
-enum class EncryptionLayout : uint8_t { kPaged = 0, kStream = 1 };
+enum class EncryptionLayout : uint8_t { kPaged = 0, kStream = 1, kIndexed = 2 };
+
+inline constexpr uint32_t kDefaultIndexedUnitSize = 64 << 10;  // blob files: largest unit
+inline constexpr uint32_t kIndexedMinUnit = 4 << 10;  // a record boundary closes a unit this big
+inline constexpr uint64_t kIndexUnitMark = ~0ull;     // the index unit's unit index
+inline constexpr size_t kIndexedTrailerSize = 24;
+inline constexpr uint32_t kIndexedTrailerMagic = 0x3158494c;  // "LIX1"
 
 struct EncryptionFileHeader {
   uint32_t version = kEncryptionFormatVersion;
@@ -83,6 +103,20 @@ struct EncryptionFileHeader {
 
 // True if data starts with the encryption magic (a file written encrypted).
 bool HasEncryptionMagic(const Slice& data);
+
+// Associated data of one unit (kAadSize bytes into aad): header bytes
+// [0, kFileHeaderChecked), then where the unit belongs.
+void BuildUnitAad(const std::string& header, uint64_t index, uint64_t plain_offset, uint32_t length,
+                  bool final_unit, char* aad);
+
+// The check field of a stream/indexed unit header: Checksum32 of (header
+// checksum, unit index, length). header holds at least kFileHeaderChecked + 8.
+uint32_t StreamUnitCheck(const std::string& header, uint64_t index, uint32_t length);
+
+// Corruption naming fname, the unit kind ("page", "unit"), its index, its
+// file offset and the key id.
+Status UnitAuthFailure(const std::string& fname, const char* what, uint64_t index, uint64_t offset,
+                       uint32_t key_id);
 
 }  // namespace lode
 

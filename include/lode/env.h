@@ -46,6 +46,10 @@ class WritableFile {
   virtual Status Flush() = 0;  // hand buffered bytes to the OS
   virtual Status Sync() = 0;   // Flush, then fdatasync
   virtual Status Close() = 0;
+  // A hint that a logical record (one blob record) ends here: a file that
+  // encrypts in units may close its unit, so that a positioned read of one
+  // record authenticates that record only. Default: nothing.
+  virtual Status MarkRecordBoundary() { return Status::OK(); }
 };
 
 // A held lock on a DB directory (LOCK file).

@@ -239,7 +239,8 @@ class EncryptionTamperTest : public EncryptionDBTest {
     ADD_FAILURE() << "no file " << suffix;
     return "";
   }
-  // Offsets of the units of a pristine file (pages or stream units).
+  // Offsets of the units of a pristine file (pages or stream units; for an
+  // indexed blob file the data units, the index unit, then the trailer).
   std::vector<std::pair<size_t, size_t>> Units(const std::string& name) {
     const std::string& raw = pristine_[name];
     std::vector<std::pair<size_t, size_t>> r;
@@ -250,6 +251,9 @@ class EncryptionTamperTest : public EncryptionDBTest {
       size_t len;
       if (h.layout == EncryptionLayout::kPaged) {
         len = std::min<size_t>(h.unit_size + kPageOverhead, raw.size() - pos);
+      } else if (h.layout == EncryptionLayout::kIndexed &&
+                 raw.size() - pos == kIndexedTrailerSize) {
+        len = kIndexedTrailerSize;
       } else {
         len = kStreamUnitOverhead + DecodeFixed32(raw.data() + pos);
       }
@@ -307,12 +311,27 @@ TEST_F(EncryptionTamperTest, AFlippedByteInEveryUnitTypeOfEveryFileIsCorruption)
         {"header checksum", 44},
         {"first unit body", units[0].first + units[0].second / 2},
         {"first unit tag", units[0].first + units[0].second - 1},
-        {"last unit nonce",
-         units.back().first + (suffix == ".log" || suffix == "MANIFEST" ? 9 : 1)},
-        {"last unit tag", units.back().first + units.back().second - 1},
+        {"first unit nonce", units[0].first + (suffix == ".sst" ? 1 : 9)},
     };
-    if (suffix == ".log" || suffix == "MANIFEST") {
+    if (suffix != ".blob") {
+      spots.push_back({"last unit nonce",
+                       units.back().first + (suffix == ".log" || suffix == "MANIFEST" ? 9 : 1)});
+      spots.push_back({"last unit tag", units.back().first + units.back().second - 1});
+    }
+    if (suffix == ".log" || suffix == "MANIFEST" || suffix == ".blob") {
       spots.push_back({"middle unit length", units[units.size() / 2].first});
+    }
+    if (suffix == ".blob") {  // indexed layout: the last two "units" are the index and trailer
+      ASSERT_GE(units.size(), 4u) << name;
+      const auto index = units[units.size() - 2], trailer = units.back();
+      ASSERT_EQ(kIndexedTrailerSize, trailer.second);
+      spots.push_back({"last data unit tag", index.first - 1});
+      spots.push_back({"index unit length", index.first});
+      spots.push_back({"index unit body", index.first + index.second / 2});
+      spots.push_back({"trailer plain size", trailer.first});
+      spots.push_back({"trailer index offset", trailer.first + 8});
+      spots.push_back({"trailer check", trailer.first + 16});
+      spots.push_back({"trailer magic", trailer.first + 20});
     }
     for (const auto& [what, pos] : spots) {
       std::string bad = pristine_[name];
@@ -364,15 +383,42 @@ TEST_F(EncryptionTamperTest, UnitsSwappedWithinAndBetweenFilesAreCorruption) {
     test::WriteAll(dir_.File(name), bad);
     ExpectCorruptionNaming(name, "table pages swapped");
   }
-  // The first page of the blob file into the table (same page size and key).
+  // Two data units of the blob file, their header checks recomputed for
+  // their new places (the check is not keyed): only the associated data
+  // (unit index, plaintext offset) tells them apart.
+  {
+    const std::string name = FileEnding(".blob");
+    auto u = Units(name);
+    ASSERT_GE(u.size(), 5u);  // >= 3 data units, index, trailer
+    const auto a = u[1], b = u[2];
+    ASSERT_EQ(a.second, b.second);
+    const std::string& raw = pristine_[name];
+    std::string bad = raw;
+    bad.replace(a.first, a.second, raw, b.first, b.second);
+    bad.replace(b.first, b.second, raw, a.first, a.second);
+    const std::string header = raw.substr(0, kFileHeaderChecked + 8);
+    const uint32_t len = static_cast<uint32_t>(a.second - kStreamUnitOverhead);
+    EncodeFixed32(bad.data() + a.first + 4, StreamUnitCheck(header, 1, len));
+    EncodeFixed32(bad.data() + b.first + 4, StreamUnitCheck(header, 2, len));
+    test::WriteAll(dir_.File(name), bad);
+    ExpectCorruptionNaming(name, "blob units swapped");
+  }
+  // The first page of the table into a new blob file at the same number: a
+  // unit never authenticates under another file's header.
   {
     const std::string table = FileEnding(".sst"), blob = FileEnding(".blob");
     auto t = Units(table), b = Units(blob);
-    ASSERT_EQ(t[0].second, b[0].second);
-    std::string bad = pristine_[table];
-    bad.replace(t[0].first, t[0].second, pristine_[blob], b[0].first, b[0].second);
-    test::WriteAll(dir_.File(table), bad);
-    ExpectCorruptionNaming(table, "blob page moved into the table");
+    const std::string& raw = pristine_[blob];
+    const std::string header = raw.substr(0, kFileHeaderChecked + 8);
+    // Rebuild the blob file as one stream unit holding the table's page bytes.
+    const std::string page = pristine_[table].substr(t[0].first, t[0].second);
+    const uint32_t len = static_cast<uint32_t>(page.size() - kPageOverhead);
+    std::string bad = raw.substr(0, kFileHeaderSize);
+    PutFixed32(&bad, len);
+    PutFixed32(&bad, StreamUnitCheck(header, 0, len));
+    bad += page;
+    test::WriteAll(dir_.File(blob), bad);
+    ExpectCorruptionNaming(blob, "table page moved into the blob file");
   }
 }
 
