@@ -1,7 +1,8 @@
 // Write-time separation (Options::blob_write_time_separation): large values
 // go to a blob file when written, the WAL holds only their index, the flush
 // installs the files, and recovery reads the values back: exactly what was
-// acknowledged, a torn tail cut as a prefix, damage reported.
+// acknowledged, a torn tail cut as a prefix, damage reported. Every test runs
+// on a plain and on an encrypted DB (indexed blob files, lib/encryption_format.h).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "lib/encrypted_env.h"
+#include "lib/encryption_format.h"
+#include "lib/util/coding.h"
 #include "lode/db.h"
+#include "lode/encryption.h"
 #include "tests/util/db_files.h"
 #include "tests/util/fault_injection_env.h"
 #include "tests/util/test_util.h"
@@ -21,7 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr size_t kLarge = 8 << 10;
 
-class WriteTimeSeparationTest : public ::testing::Test {
+class WriteTimeSeparationTest : public ::testing::TestWithParam<bool> {
  protected:
   ~WriteTimeSeparationTest() override { db_.reset(); }
 
@@ -33,6 +38,7 @@ class WriteTimeSeparationTest : public ::testing::Test {
     o.blob_compression = Compression::kNone;  // stored bytes = value bytes
     o.enable_blob_gc = false;
     o.max_space_amplification = 0;
+    if (GetParam()) o.encryption = NewStaticKeyProvider({{1, std::string(kKeySize, 'k')}}, 1);
     return o;
   }
 
@@ -82,7 +88,10 @@ class WriteTimeSeparationTest : public ::testing::Test {
 
   std::vector<std::string> Unreferenced() {
     std::vector<std::string> names;
-    Status s = FindUnreferencedFiles(Env::Default(), dir_.path(), &names);
+    // The manifest of an encrypted DB is read through an EncryptedEnv.
+    std::unique_ptr<Env> enc = NewEncryptedEnv(Env::Default(), BaseOptions().encryption);
+    Status s =
+        FindUnreferencedFiles(enc != nullptr ? enc.get() : Env::Default(), dir_.path(), &names);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return names;
   }
@@ -93,7 +102,7 @@ class WriteTimeSeparationTest : public ::testing::Test {
   std::map<std::string, std::string> model_;
 };
 
-TEST_F(WriteTimeSeparationTest, LargeValuesReachTheDiskOnceAndTheWalHoldsOnlyTheirIndex) {
+TEST_P(WriteTimeSeparationTest, LargeValuesReachTheDiskOnceAndTheWalHoldsOnlyTheirIndex) {
   Open(BaseOptions());
   for (int k = 0; k < 64; k++) Put(k, 1);        // 512 KiB of large values
   for (int k = 64; k < 80; k++) Put(k, 1, 100);  // small ones stay in the WAL
@@ -113,7 +122,7 @@ TEST_F(WriteTimeSeparationTest, LargeValuesReachTheDiskOnceAndTheWalHoldsOnlyThe
   EXPECT_TRUE(Unreferenced().empty());
 }
 
-TEST_F(WriteTimeSeparationTest, ValuesOverwrittenInTheMemTableAreGarbageFromBirth) {
+TEST_P(WriteTimeSeparationTest, ValuesOverwrittenInTheMemTableAreGarbageFromBirth) {
   Open(BaseOptions());
   for (int version = 1; version <= 5; version++) {
     for (int k = 0; k < 10; k++) Put(k, version);
@@ -136,7 +145,7 @@ TEST_F(WriteTimeSeparationTest, ValuesOverwrittenInTheMemTableAreGarbageFromBirt
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 
-TEST_F(WriteTimeSeparationTest, ReopenReadsTheValuesBackAndLeavesNoOrphan) {
+TEST_P(WriteTimeSeparationTest, ReopenReadsTheValuesBackAndLeavesNoOrphan) {
   Open(BaseOptions());
   for (int k = 0; k < 40; k++) Put(k, 1);
   ASSERT_TRUE(db_->Flush().ok());
@@ -152,7 +161,7 @@ TEST_F(WriteTimeSeparationTest, ReopenReadsTheValuesBackAndLeavesNoOrphan) {
   CheckModel();
 }
 
-TEST_F(WriteTimeSeparationTest, SyncedWritesSurvivePowerLossAndTheRestIsAPrefix) {
+TEST_P(WriteTimeSeparationTest, SyncedWritesSurvivePowerLossAndTheRestIsAPrefix) {
   env_.SetSkipRealSync(true);
   for (uint64_t seed = 1; seed <= 12; seed++) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -166,7 +175,11 @@ TEST_F(WriteTimeSeparationTest, SyncedWritesSurvivePowerLossAndTheRestIsAPrefix)
     size_t durable = 0;
     for (int i = 0; i < 120; i++) {
       const int key = static_cast<int>(rnd.Uniform(50));
-      const size_t size = rnd.OneIn(4) ? 100 : kLarge + rnd.Uniform(4096);
+      // Inline, separated but smaller than an encrypted unit's minimum (it
+      // stays buffered until the group's flush), and large.
+      const size_t size = rnd.OneIn(4)   ? 100
+                          : rnd.OneIn(3) ? 1500 + rnd.Uniform(2000)
+                                         : kLarge + rnd.Uniform(4096);
       const bool sync = rnd.OneIn(10);
       Put(key, i, size, sync);
       writes.emplace_back(key, size);
@@ -204,7 +217,7 @@ TEST_F(WriteTimeSeparationTest, SyncedWritesSurvivePowerLossAndTheRestIsAPrefix)
   }
 }
 
-TEST_F(WriteTimeSeparationTest, RecoveryModesJudgeATornBlobLikeATornRecord) {
+TEST_P(WriteTimeSeparationTest, RecoveryModesJudgeATornBlobLikeATornRecord) {
   Open(BaseOptions());
   for (int k = 0; k < 10; k++) Put(k, 1);
   db_.reset();
@@ -216,7 +229,12 @@ TEST_F(WriteTimeSeparationTest, RecoveryModesJudgeATornBlobLikeATornRecord) {
   }
   ASSERT_FALSE(blob.empty());
   const std::string saved = dir_.path() + "/../saved.blob";
-  fs::resize_file(blob, fs::file_size(blob) - 100);
+  uint64_t data_end = fs::file_size(blob);
+  if (GetParam()) {  // the unit index and trailer written at close come after the values
+    const std::string raw = ReadAll(blob);
+    data_end = DecodeFixed64(raw.data() + raw.size() - kIndexedTrailerSize + 8);
+  }
+  fs::resize_file(blob, data_end - 100);
   fs::copy_file(blob, saved, fs::copy_options::overwrite_existing);
 
   Options o = BaseOptions();
@@ -233,7 +251,7 @@ TEST_F(WriteTimeSeparationTest, RecoveryModesJudgeATornBlobLikeATornRecord) {
   fs::remove(saved);
 }
 
-TEST_F(WriteTimeSeparationTest, OffOrWithoutAWalTheValuesGoThroughTheFlush) {
+TEST_P(WriteTimeSeparationTest, OffOrWithoutAWalTheValuesGoThroughTheFlush) {
   Options o = BaseOptions();
   o.blob_write_time_separation = false;
   Open(o);
@@ -256,7 +274,7 @@ TEST_F(WriteTimeSeparationTest, OffOrWithoutAWalTheValuesGoThroughTheFlush) {
   CheckModel();
 }
 
-TEST_F(WriteTimeSeparationTest, SetOptionsAppliesToLaterWrites) {
+TEST_P(WriteTimeSeparationTest, SetOptionsAppliesToLaterWrites) {
   Open(BaseOptions());
   Put(0, 1);  // separated at 1 KiB
   ASSERT_TRUE(db_->SetOptions({{"min_blob_size", "65536"}}).ok());
@@ -270,6 +288,11 @@ TEST_F(WriteTimeSeparationTest, SetOptionsAppliesToLaterWrites) {
   EXPECT_EQ(1u, report.files[0].blob_count);
   CheckModel();
 }
+
+INSTANTIATE_TEST_SUITE_P(PlainAndEncrypted, WriteTimeSeparationTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Encrypted" : "Plain";
+                         });
 
 }  // namespace
 }  // namespace lode::test
