@@ -2,9 +2,11 @@
 //
 // Files whose names parse as WAL, manifest, table or blob file
 // (lib/filename.h) are written in the layout of lib/encryption_format.h:
-// tables and blob files in fixed-size pages (a positioned read is one pread of
-// the covering pages), WALs and manifests in variable-length units emitted at
-// each Flush/Sync (a synced byte is never rewritten). Every other file
+// tables in fixed-size pages (a positioned read is one pread of the covering
+// pages), WALs and manifests in variable-length units emitted at each
+// Flush/Sync (a synced byte is never rewritten), blob files in units closed
+// at each Flush/Sync and record boundary with an index at the end
+// (lib/encrypted_indexed_file.h; older paged blob files still read). Every other file
 // (CURRENT, LOCK, temp files) passes through plain. Readers fetch the key by
 // the id in the file header; writers use the provider's ActiveKeyId().
 //

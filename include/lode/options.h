@@ -66,9 +66,8 @@ struct Options {
   // Write-time separation: a large value goes to a blob file when it is
   // written, and the WAL holds only its blob index, so the value reaches the
   // disk once instead of twice (WAL, then the flush's blob file). The
-  // memtable still keeps the value. Not used with encryption (encrypted blob
-  // files are sealed by their first sync): large values then travel through
-  // the WAL. Fixed at Open. doc/write_time_separation.md.
+  // memtable still keeps the value. Encrypted DBs use it too (indexed blob
+  // files, doc/encryption.md). Fixed at Open. doc/write_time_separation.md.
   bool blob_write_time_separation = true;
   size_t blob_cache_capacity = 0;  // 0: no blob cache
 
