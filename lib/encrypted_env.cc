@@ -229,6 +229,15 @@ class RandomAccessSequentialFile final : public SequentialFile {
   uint64_t offset_ = 0;
 };
 
+// A blob file cut inside its header: no plaintext.
+class EmptyRandomAccessFile final : public RandomAccessFile {
+ public:
+  Status Read(uint64_t, size_t, Slice* result, char* scratch) const override {
+    *result = Slice(scratch, 0);
+    return Status::OK();
+  }
+};
+
 // ---- stream layout (WAL, manifest) ------------------------------------------
 
 class StreamWritableFile final : public WritableFile {
@@ -535,6 +544,13 @@ Status EncryptedEnv::NewRandomAccessFile(const std::string& fname,
   std::unique_ptr<RandomAccessFile> base;
   if (s.ok()) s = target()->NewRandomAccessFile(fname, &base);
   if (!s.ok()) return s;
+  if (type == EncryptedFileType::kBlob && raw_size < kFileHeaderSize) {
+    // A crash before the header reached the disk: no unit, so nothing any
+    // WAL could have been acknowledged for. The blob layer judges the empty
+    // file (a finished one has no header or footer: Corruption).
+    *result = std::make_unique<EmptyRandomAccessFile>();
+    return Status::OK();
+  }
   EncryptionFileHeader h;
   std::string header;  // the bytes on disk: they are the units' associated data
   s = ReadHeader(fname, base.get(), raw_size, &h, &header);
@@ -605,7 +621,8 @@ Status EncryptedEnv::GetFileSize(const std::string& fname, uint64_t* size) {
   Status s = target()->GetFileSize(fname, &raw_size);
   if (!s.ok()) return s;
   const bool stream = type == EncryptedFileType::kWal || type == EncryptedFileType::kManifest;
-  if (raw_size == 0 || (stream && raw_size < kFileHeaderSize)) {
+  if (raw_size == 0 ||
+      ((stream || type == EncryptedFileType::kBlob) && raw_size < kFileHeaderSize)) {
     *size = 0;
     return Status::OK();
   }

@@ -175,7 +175,8 @@ class IndexedRandomAccessFile final : public RandomAccessFile {
       const uint32_t len = static_cast<uint32_t>(starts_[u + 1] - unit_start);
       const uint64_t at = UnitOffset(u, unit_start);
       const char* unit = got.data() + (at - raw_off);
-      if (DecodeFixed32(unit) != len) {
+      if (DecodeFixed32(unit) != len ||
+          DecodeFixed32(unit + 4) != StreamUnitCheck(header_, u, len)) {
         memset(scratch, 0, n);
         return Status::Corruption(
             fname_, "damaged encryption unit header (unit " + Num(u) + ") at offset " + Num(at));
@@ -302,6 +303,13 @@ Status ReadIndex(RandomAccessFile* base, const std::string& fname, uint64_t raw_
                  uint32_t unit_size, const Trailer& t, std::vector<uint64_t>* starts) {
   const uint64_t at = t.index_offset;
   const uint64_t raw_len = raw_size - kIndexedTrailerSize - at;
+  // Every unit before the index takes more than its overhead, which bounds
+  // the index: a forged offset cannot make us load the whole file.
+  const uint64_t max_units = (at - kFileHeaderSize) / (kStreamUnitOverhead + 1);
+  if (raw_len > kStreamUnitOverhead + 8 + 4 * max_units) {
+    return Status::Corruption(
+        fname, "unit index: longer than the file's units allow at offset " + Num(at));
+  }
   std::string raw(raw_len, '\0');
   Slice got;
   Status s = base->Read(at, raw_len, &got, raw.data());
