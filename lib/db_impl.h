@@ -94,6 +94,9 @@ class DBImpl final : public DB {
   // pending outputs. REQUIRES: mutex_ held.
   BlobFileBuilderOptions BlobBuilderOptions();
   Status SwitchMemTable();  // REQUIRES: mutex_ held
+  // Makes imm_'s write-time blob files and log durable if the switch left
+  // them unsynced, or waits for the thread doing it. REQUIRES: mutex_ held.
+  Status SyncSwitchedLog(std::unique_lock<std::mutex>& lock);
 
   // Background work (db_impl_background.cc). REQUIRES: mutex_ held unless noted.
   void StartBackgroundThreads();
@@ -188,7 +191,13 @@ class DBImpl final : public DB {
   // write group leader uses mem_blobs_ without the mutex, as it does log_.
   std::unique_ptr<WriteTimeBlobs> mem_blobs_;  // GUARDED_BY(mutex_)
   std::unique_ptr<WriteTimeBlobs> imm_blobs_;  // GUARDED_BY(mutex_)
-  std::unique_ptr<WriteBatch> wal_batch_;      // the leader's WAL form of a group
+  // The switch barrier: the log of imm_ and its write-time blob files are
+  // synced after the memtable switch, off the writer's path, by the flush
+  // job or by the first synced write that needs them (SyncSwitchedLog).
+  std::unique_ptr<WritableFile> switched_log_;  // GUARDED_BY(mutex_): imm_'s log
+  bool switch_barrier_pending_ = false;         // GUARDED_BY(mutex_)
+  bool switch_barrier_running_ = false;         // GUARDED_BY(mutex_)
+  std::unique_ptr<WriteBatch> wal_batch_;       // the leader's WAL form of a group
 
   std::deque<Writer*> writers_;  // GUARDED_BY(mutex_)
   std::unique_ptr<WriteBatch> tmp_batch_;

@@ -48,7 +48,8 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     flush_running_ = true;
     running_jobs_++;
     VersionEdit edit;
-    Status s = FlushMemTable(lock, imm_, imm_blobs_.get(), &edit, /*log_and_apply=*/true);
+    Status s = SyncSwitchedLog(lock);
+    if (s.ok()) s = FlushMemTable(lock, imm_, imm_blobs_.get(), &edit, /*log_and_apply=*/true);
     if (s.ok()) {
       imm_->Unref();
       imm_ = nullptr;

@@ -301,11 +301,11 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
                      " names a blob that cannot be read back: " + s.ToString());
       s = Status::OK();
       if (mode == WalRecoveryMode::kSkipAnyCorruptedRecords) continue;
-      if (torn && mode == WalRecoveryMode::kPointInTimeRecovery) {
+      if (torn && (mode == WalRecoveryMode::kPointInTimeRecovery ||
+                   mode == WalRecoveryMode::kTolerateCorruptedTailRecords)) {
         *stop = true;
         break;
       }
-      if (torn && mode == WalRecoveryMode::kTolerateCorruptedTailRecords && last_log) break;
       s = bad;
       break;
     }
@@ -331,12 +331,13 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
   }
   if (s.ok() && !reporter.torn_tail.ok()) {
     // A torn tail is what a crash in the middle of a write leaves; only the
-    // strictest mode refuses it, and only the last log may have one.
+    // strictest mode refuses it. Any log may have one: the log before a
+    // memtable switch is synced after the switch (DBImpl::SwitchMemTable),
+    // so replay ends at it and later logs hold nothing synced.
     if (mode == WalRecoveryMode::kAbsoluteConsistency) {
       s = reporter.torn_tail;
-    } else if (!last_log && mode == WalRecoveryMode::kTolerateCorruptedTailRecords) {
-      s = reporter.torn_tail;
-    } else if (!last_log && mode == WalRecoveryMode::kPointInTimeRecovery) {
+    } else if (!last_log && (mode == WalRecoveryMode::kPointInTimeRecovery ||
+                             mode == WalRecoveryMode::kTolerateCorruptedTailRecords)) {
       *stop = true;
     }
   }

@@ -21,8 +21,9 @@ enum class Compression : unsigned char { kNone = 0, kLZ4 = 1 };
 
 // How DB::Open treats a damaged write-ahead log (names as in RocksDB).
 enum class WalRecoveryMode : unsigned char {
-  // A torn record at the tail of the last log is dropped; damage elsewhere
-  // is Corruption.
+  // A torn record at the tail of a log is dropped and ends the replay (a
+  // crash leaves it, and no later log holds a synced write then); damage
+  // elsewhere is Corruption.
   kTolerateCorruptedTailRecords = 0,
   // Any damage, even a torn tail, is Corruption.
   kAbsoluteConsistency = 1,
