@@ -5,6 +5,7 @@
 
 #include "lib/aes_gcm.h"
 #include "lib/encrypted_indexed_file.h"
+#include "lib/encrypted_read.h"
 #include "lib/filename.h"
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
@@ -153,36 +154,20 @@ class PagedRandomAccessFile final : public RandomAccessFile {
     const uint64_t raw_off = kFileHeaderSize + first * stride;
     const uint64_t raw_len = (last - first) * stride + PageLen(last) + kPageOverhead;
 
-    thread_local std::string tl_raw;
     std::string local;
-    std::string* raw = raw_len <= (8u << 20) ? &tl_raw : &local;  // bound per-thread memory
-    if (raw->size() < raw_len) raw->resize(raw_len);
+    char* raw;
     Slice got;
-    Status s = base_->Read(raw_off, raw_len, &got, raw->data());
+    Status s = ReadEncryptedRange(*base_, fname_, "pages", raw_off, raw_len, &local, &raw, &got);
     if (!s.ok()) return s;
-    if (got.size() != raw_len) {
-      return Status::Corruption(fname_, "short read of encrypted pages at offset " + Num(raw_off));
-    }
     AesGcm* gcm = AesGcm::ThreadLocal();
     for (uint64_t p = first; p <= last; p++) {
       const uint32_t len = PageLen(p);
-      const char* unit = got.data() + (p - first) * stride;
-      const uint64_t page_start = p * page_size_;
       char aad[kAadSize];
-      BuildUnitAad(header_, p, page_start, len, p + 1 == g_.num_pages, aad);
-      const uint64_t from = std::max<uint64_t>(offset, page_start);
-      const uint64_t to = std::min<uint64_t>(offset + n, page_start + len);
-      // A page wholly inside the request decrypts straight into scratch; a
-      // partly wanted one in place in our raw buffer, then the part is copied.
-      const bool whole = from == page_start && to == page_start + len;
-      char* plain =
-          whole ? scratch + (from - offset) : raw->data() + (p - first) * stride + kNonceSize;
-      if (!gcm->Open(key_, unit, Slice(aad, kAadSize), unit + kNonceSize, len, plain,
-                     unit + kNonceSize + len)) {
-        memset(scratch, 0, n);  // no unauthenticated bytes left behind
+      BuildUnitAad(header_, p, p * page_size_, len, p + 1 == g_.num_pages, aad);
+      char* ct = raw + (p - first) * stride + kNonceSize;
+      if (!OpenUnitInto(gcm, key_, aad, ct, len, p * page_size_, offset, n, scratch)) {
         return UnitAuthFailure(fname_, "page", p, raw_off + (p - first) * stride, key_id_);
       }
-      if (!whole) memcpy(scratch + (from - offset), plain + (from - page_start), to - from);
     }
     *result = Slice(scratch, n);
     return Status::OK();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lib/aes_gcm.h"
+#include "lib/encrypted_read.h"
 #include "lib/encryption_format.h"
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
@@ -14,14 +15,6 @@ namespace lode {
 namespace {
 
 std::string Num(uint64_t v) { return std::to_string(v); }
-
-uint32_t TrailerCheck(const std::string& header, uint64_t plain_size, uint64_t index_offset) {
-  char buf[24];
-  memcpy(buf, header.data() + kFileHeaderChecked, 8);  // the header's checksum
-  EncodeFixed64(buf + 8, plain_size);
-  EncodeFixed64(buf + 16, index_offset);
-  return Checksum32(buf, sizeof(buf));
-}
 
 // File offset of unit i, given the plaintext offset where it starts.
 uint64_t UnitOffset(uint64_t i, uint64_t plain_start) {
@@ -118,7 +111,7 @@ class IndexedWritableFile final : public WritableFile {
     char trailer[kIndexedTrailerSize];
     EncodeFixed64(trailer, plain_offset_);
     EncodeFixed64(trailer + 8, index_offset);
-    EncodeFixed32(trailer + 16, TrailerCheck(header_, plain_offset_, index_offset));
+    EncodeFixed32(trailer + 16, IndexedTrailerCheck(header_, plain_offset_, index_offset));
     EncodeFixed32(trailer + 20, kIndexedTrailerMagic);
     out_.append(trailer, sizeof(trailer));
     return status_ = base_->Append(out_);
@@ -159,44 +152,29 @@ class IndexedRandomAccessFile final : public RandomAccessFile {
     const uint64_t raw_off = UnitOffset(first, starts_[first]);
     const uint64_t raw_len = UnitOffset(last + 1, starts_[last + 1]) - raw_off;
 
-    thread_local std::string tl_raw;
     std::string local;
-    std::string* raw = raw_len <= (8u << 20) ? &tl_raw : &local;  // bound per-thread memory
-    if (raw->size() < raw_len) raw->resize(raw_len);
+    char* raw;
     Slice got;
-    Status s = base_->Read(raw_off, raw_len, &got, raw->data());
+    Status s = ReadEncryptedRange(*base_, fname_, "units", raw_off, raw_len, &local, &raw, &got);
     if (!s.ok()) return s;
-    if (got.size() != raw_len) {
-      return Status::Corruption(fname_, "short read of encrypted units at offset " + Num(raw_off));
-    }
     AesGcm* gcm = AesGcm::ThreadLocal();
     for (uint64_t u = first; u <= last; u++) {
       const uint64_t unit_start = starts_[u];
       const uint32_t len = static_cast<uint32_t>(starts_[u + 1] - unit_start);
       const uint64_t at = UnitOffset(u, unit_start);
-      const char* unit = got.data() + (at - raw_off);
+      char* unit = raw + (at - raw_off);
       if (DecodeFixed32(unit) != len ||
           DecodeFixed32(unit + 4) != StreamUnitCheck(header_, u, len)) {
         memset(scratch, 0, n);
         return Status::Corruption(
             fname_, "damaged encryption unit header (unit " + Num(u) + ") at offset " + Num(at));
       }
-      const char* nonce = unit + kStreamUnitHeaderSize;
       char aad[kAadSize];
       BuildUnitAad(header_, u, unit_start, len, false, aad);
-      const uint64_t from = std::max<uint64_t>(offset, unit_start);
-      const uint64_t to = std::min<uint64_t>(offset + n, unit_start + len);
-      // A unit wholly inside the request decrypts straight into scratch; a
-      // partly wanted one in place in our raw buffer, then the part is copied.
-      const bool whole = from == unit_start && to == unit_start + len;
-      char* plain = whole ? scratch + (from - offset)
-                          : raw->data() + (at - raw_off) + kStreamUnitHeaderSize + kNonceSize;
-      if (!gcm->Open(key_, nonce, Slice(aad, kAadSize), nonce + kNonceSize, len, plain,
-                     nonce + kNonceSize + len)) {
-        memset(scratch, 0, n);  // no unauthenticated bytes left behind
+      char* ct = unit + kStreamUnitHeaderSize + kNonceSize;
+      if (!OpenUnitInto(gcm, key_, aad, ct, len, unit_start, offset, n, scratch)) {
         return UnitAuthFailure(fname_, "unit", u, at, key_id_);
       }
-      if (!whole) memcpy(scratch + (from - offset), plain + (from - unit_start), to - from);
     }
     *result = Slice(scratch, n);
     return Status::OK();
@@ -251,7 +229,8 @@ Status ReadTrailer(RandomAccessFile* base, const std::string& fname, uint64_t ra
   }
   t->plain_size = DecodeFixed64(got.data());
   t->index_offset = DecodeFixed64(got.data() + 8);
-  if (DecodeFixed32(got.data() + 16) != TrailerCheck(header, t->plain_size, t->index_offset) ||
+  if (DecodeFixed32(got.data() + 16) !=
+          IndexedTrailerCheck(header, t->plain_size, t->index_offset) ||
       t->index_offset < kFileHeaderSize + t->plain_size ||
       t->index_offset + kStreamUnitOverhead + 8 > at) {
     return Status::Corruption(fname, "damaged unit index trailer at offset " + Num(at));

@@ -63,12 +63,31 @@ void BuildUnitAad(const std::string& header, uint64_t index, uint64_t plain_offs
   EncodeFixed64(aad + kFileHeaderChecked + 20, final_unit ? 1 : 0);
 }
 
+namespace {
+
+// Checksum32 of the header's checksum followed by n bytes of fields.
+uint32_t CheckOverHeader(const std::string& header, const char* fields, size_t n) {
+  char buf[8 + 16];
+  memcpy(buf, header.data() + kFileHeaderChecked, 8);
+  memcpy(buf + 8, fields, n);
+  return Checksum32(buf, 8 + n);
+}
+
+}  // namespace
+
 uint32_t StreamUnitCheck(const std::string& header, uint64_t index, uint32_t length) {
-  char buf[20];
-  memcpy(buf, header.data() + kFileHeaderChecked, 8);  // the header's checksum
-  EncodeFixed64(buf + 8, index);
-  EncodeFixed32(buf + 16, length);
-  return Checksum32(buf, sizeof(buf));
+  char fields[12];
+  EncodeFixed64(fields, index);
+  EncodeFixed32(fields + 8, length);
+  return CheckOverHeader(header, fields, sizeof(fields));
+}
+
+uint32_t IndexedTrailerCheck(const std::string& header, uint64_t plain_size,
+                             uint64_t index_offset) {
+  char fields[16];
+  EncodeFixed64(fields, plain_size);
+  EncodeFixed64(fields + 8, index_offset);
+  return CheckOverHeader(header, fields, sizeof(fields));
 }
 
 Status UnitAuthFailure(const std::string& fname, const char* what, uint64_t index, uint64_t offset,

@@ -113,6 +113,10 @@ void BuildUnitAad(const std::string& header, uint64_t index, uint64_t plain_offs
 // checksum, unit index, length). header holds at least kFileHeaderChecked + 8.
 uint32_t StreamUnitCheck(const std::string& header, uint64_t index, uint32_t length);
 
+// The check field of an indexed file's trailer: Checksum32 of (header
+// checksum, plain size, index unit offset).
+uint32_t IndexedTrailerCheck(const std::string& header, uint64_t plain_size, uint64_t index_offset);
+
 // Corruption naming fname, the unit kind ("page", "unit"), its index, its
 // file offset and the key id.
 Status UnitAuthFailure(const std::string& fname, const char* what, uint64_t index, uint64_t offset,

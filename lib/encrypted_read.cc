@@ -1,0 +1,39 @@
+#include "lib/encrypted_read.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "lib/encryption_format.h"
+
+namespace lode {
+
+Status ReadEncryptedRange(const RandomAccessFile& base, const std::string& fname, const char* what,
+                          uint64_t offset, uint64_t n, std::string* local, char** buf, Slice* got) {
+  thread_local std::string tl_raw;
+  std::string* raw = n <= (8u << 20) ? &tl_raw : local;  // bound per-thread memory
+  if (raw->size() < n) raw->resize(n);
+  *buf = raw->data();
+  Status s = base.Read(offset, n, got, raw->data());
+  if (!s.ok()) return s;
+  if (got->size() != n) {
+    return Status::Corruption(fname, std::string("short read of encrypted ") + what +
+                                         " at offset " + std::to_string(offset));
+  }
+  return Status::OK();
+}
+
+bool OpenUnitInto(AesGcm* gcm, const std::string& key, const char* aad, char* ct, uint32_t len,
+                  uint64_t unit_start, uint64_t offset, size_t n, char* scratch) {
+  const uint64_t from = std::max<uint64_t>(offset, unit_start);
+  const uint64_t to = std::min<uint64_t>(offset + n, unit_start + len);
+  const bool whole = from == unit_start && to == unit_start + len;
+  char* plain = whole ? scratch + (from - offset) : ct;
+  if (!gcm->Open(key, ct - kNonceSize, Slice(aad, kAadSize), ct, len, plain, ct + len)) {
+    memset(scratch, 0, n);
+    return false;
+  }
+  if (!whole) memcpy(scratch + (from - offset), plain + (from - unit_start), to - from);
+  return true;
+}
+
+}  // namespace lode

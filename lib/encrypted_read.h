@@ -1,0 +1,34 @@
+// Shared steps of the positioned reads of encrypted files (paged and indexed
+// layouts, lib/encrypted_env.cc and lib/encrypted_indexed_file.cc): fetch the
+// covering units with one read, then authenticate and decrypt each one into
+// the caller's buffer.
+#ifndef LODE_LIB_ENCRYPTED_READ_H_
+#define LODE_LIB_ENCRYPTED_READ_H_
+
+#include <cstdint>
+#include <string>
+
+#include "lib/aes_gcm.h"
+#include "lode/env.h"
+
+namespace lode {
+
+// Reads [offset, offset + n) of base into a buffer of the calling thread
+// (*buf, valid until its next call; one of its own past 8 MiB, in *local);
+// *got gets the bytes. A short read is Corruption naming fname and what.
+Status ReadEncryptedRange(const RandomAccessFile& base, const std::string& fname, const char* what,
+                          uint64_t offset, uint64_t n, std::string* local, char** buf, Slice* got);
+
+// One unit whose plaintext [unit_start, unit_start + len) overlaps the
+// request [offset, offset + n): authenticates and decrypts it so that the
+// overlap lands in scratch (which holds the request). ct is the unit's
+// ciphertext, preceded by its nonce and followed by its tag, in a writable
+// buffer: a unit partly wanted is decrypted there in place, then the part is
+// copied; a whole one straight into scratch. False if it does not
+// authenticate, with scratch's n bytes zeroed (no unauthenticated byte left).
+bool OpenUnitInto(AesGcm* gcm, const std::string& key, const char* aad, char* ct, uint32_t len,
+                  uint64_t unit_start, uint64_t offset, size_t n, char* scratch);
+
+}  // namespace lode
+
+#endif  // LODE_LIB_ENCRYPTED_READ_H_
