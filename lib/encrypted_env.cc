@@ -5,7 +5,7 @@
 
 #include "lib/aes_gcm.h"
 #include "lib/encrypted_indexed_file.h"
-#include "lib/encrypted_read.h"
+#include "lib/encrypted_units.h"
 #include "lib/filename.h"
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
@@ -262,19 +262,8 @@ class StreamWritableFile final : public WritableFile {
     Status s;
     for (size_t done = 0; s.ok() && done < buf_.size();) {
       const uint32_t len = static_cast<uint32_t>(std::min<size_t>(unit_size_, buf_.size() - done));
-      const size_t at = out_.size();
-      out_.resize(at + kStreamUnitOverhead + len);
-      char* p = out_.data() + at;
-      EncodeFixed32(p, len);
-      EncodeFixed32(p + 4, StreamUnitCheck(header_, index_, len));
-      char* nonce = p + kStreamUnitHeaderSize;
-      s = gcm_.NextNonce(nonce);
-      char aad[kAadSize];
-      BuildUnitAad(header_, index_, plain_offset_, len, false, aad);
-      if (s.ok()) {
-        s = gcm_.Seal(key_, nonce, Slice(aad, kAadSize), buf_.data() + done, len,
-                      nonce + kNonceSize, nonce + kNonceSize + len);
-      }
+      s = SealStreamUnit(&gcm_, header_, key_, index_, plain_offset_, false, buf_.data() + done,
+                         len, &out_);
       index_++;
       plain_offset_ += len;
       done += len;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "lib/aes_gcm.h"
-#include "lib/encrypted_read.h"
+#include "lib/encrypted_units.h"
 #include "lib/encryption_format.h"
 #include "lib/util/checksum.h"
 #include "lib/util/coding.h"
@@ -19,26 +19,6 @@ std::string Num(uint64_t v) { return std::to_string(v); }
 // File offset of unit i, given the plaintext offset where it starts.
 uint64_t UnitOffset(uint64_t i, uint64_t plain_start) {
   return kFileHeaderSize + i * kStreamUnitOverhead + plain_start;
-}
-
-// Seals data as one unit (header, nonce, ciphertext, tag) appended to *out.
-Status SealUnit(AesGcm* gcm, const std::string& header, const std::string& key, uint64_t index,
-                uint64_t plain_offset, bool final_unit, const char* data, uint32_t len,
-                std::string* out) {
-  const size_t at = out->size();
-  out->resize(at + kStreamUnitOverhead + len);
-  char* p = out->data() + at;
-  EncodeFixed32(p, len);
-  EncodeFixed32(p + 4, StreamUnitCheck(header, index, len));
-  char* nonce = p + kStreamUnitHeaderSize;
-  Status s = gcm->NextNonce(nonce);
-  char aad[kAadSize];
-  BuildUnitAad(header, index, plain_offset, len, final_unit, aad);
-  if (s.ok()) {
-    s = gcm->Seal(key, nonce, Slice(aad, kAadSize), data, len, nonce + kNonceSize,
-                  nonce + kNonceSize + len);
-  }
-  return s;
 }
 
 class IndexedWritableFile final : public WritableFile {
@@ -88,8 +68,8 @@ class IndexedWritableFile final : public WritableFile {
     out_.clear();
     for (size_t done = 0; status_.ok() && done < buf_.size();) {
       const uint32_t len = static_cast<uint32_t>(std::min<size_t>(unit_size_, buf_.size() - done));
-      status_ = SealUnit(&gcm_, header_, key_, lens_.size(), plain_offset_, false,
-                         buf_.data() + done, len, &out_);
+      status_ = SealStreamUnit(&gcm_, header_, key_, lens_.size(), plain_offset_, false,
+                               buf_.data() + done, len, &out_);
       lens_.push_back(len);
       plain_offset_ += len;
       done += len;
@@ -105,8 +85,8 @@ class IndexedWritableFile final : public WritableFile {
     for (uint32_t len : lens_) PutFixed32(&index, len);
     const uint64_t index_offset = UnitOffset(lens_.size(), plain_offset_);
     out_.clear();
-    status_ = SealUnit(&gcm_, header_, key_, kIndexUnitMark, plain_offset_, true, index.data(),
-                       static_cast<uint32_t>(index.size()), &out_);
+    status_ = SealStreamUnit(&gcm_, header_, key_, kIndexUnitMark, plain_offset_, true,
+                             index.data(), static_cast<uint32_t>(index.size()), &out_);
     if (!status_.ok()) return status_;
     char trailer[kIndexedTrailerSize];
     EncodeFixed64(trailer, plain_offset_);

@@ -1,11 +1,31 @@
-#include "lib/encrypted_read.h"
+#include "lib/encrypted_units.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "lib/encryption_format.h"
+#include "lib/util/coding.h"
 
 namespace lode {
+
+Status SealStreamUnit(AesGcm* gcm, const std::string& header, const std::string& key,
+                      uint64_t index, uint64_t plain_offset, bool final_unit, const char* data,
+                      uint32_t len, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + kStreamUnitOverhead + len);
+  char* p = out->data() + at;
+  EncodeFixed32(p, len);
+  EncodeFixed32(p + 4, StreamUnitCheck(header, index, len));
+  char* nonce = p + kStreamUnitHeaderSize;
+  Status s = gcm->NextNonce(nonce);
+  char aad[kAadSize];
+  BuildUnitAad(header, index, plain_offset, len, final_unit, aad);
+  if (s.ok()) {
+    s = gcm->Seal(key, nonce, Slice(aad, kAadSize), data, len, nonce + kNonceSize,
+                  nonce + kNonceSize + len);
+  }
+  return s;
+}
 
 Status ReadEncryptedRange(const RandomAccessFile& base, const std::string& fname, const char* what,
                           uint64_t offset, uint64_t n, std::string* local, char** buf, Slice* got) {

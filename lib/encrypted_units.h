@@ -1,9 +1,9 @@
-// Shared steps of the positioned reads of encrypted files (paged and indexed
-// layouts, lib/encrypted_env.cc and lib/encrypted_indexed_file.cc): fetch the
-// covering units with one read, then authenticate and decrypt each one into
-// the caller's buffer.
-#ifndef LODE_LIB_ENCRYPTED_READ_H_
-#define LODE_LIB_ENCRYPTED_READ_H_
+// Unit-level steps shared by the encrypted layouts (lib/encrypted_env.cc,
+// lib/encrypted_indexed_file.cc): sealing a stream unit, and for positioned
+// reads, fetching the covering units with one read, then authenticating and
+// decrypting each one into the caller's buffer.
+#ifndef LODE_LIB_ENCRYPTED_UNITS_H_
+#define LODE_LIB_ENCRYPTED_UNITS_H_
 
 #include <cstdint>
 #include <string>
@@ -12,6 +12,13 @@
 #include "lode/env.h"
 
 namespace lode {
+
+// Seals data as one stream/indexed unit (length, check, nonce, ciphertext,
+// tag; lib/encryption_format.h) with unit index `index` in its associated
+// data, appended to *out.
+Status SealStreamUnit(AesGcm* gcm, const std::string& header, const std::string& key,
+                      uint64_t index, uint64_t plain_offset, bool final_unit, const char* data,
+                      uint32_t len, std::string* out);
 
 // Reads [offset, offset + n) of base into a buffer of the calling thread
 // (*buf, valid until its next call; one of its own past 8 MiB, in *local);
@@ -31,4 +38,4 @@ bool OpenUnitInto(AesGcm* gcm, const std::string& key, const char* aad, char* ct
 
 }  // namespace lode
 
-#endif  // LODE_LIB_ENCRYPTED_READ_H_
+#endif  // LODE_LIB_ENCRYPTED_UNITS_H_
