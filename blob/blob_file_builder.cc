@@ -137,4 +137,10 @@ void BlobFileBuilder::Abandon() {
   if (status_.ok()) status_ = Status::InvalidArgument("blob file builder abandoned");
 }
 
+uint64_t BlobFileBuilder::BytesWritten() const {
+  uint64_t total = writer_ != nullptr ? writer_->FileSize() : 0;
+  for (const BlobFileAdditionInfo& f : finished_) total += f.file_size;
+  return total;
+}
+
 }  // namespace lode

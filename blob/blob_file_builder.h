@@ -99,6 +99,8 @@ class BlobFileBuilder {
   // Numbers of every file created so far (finished or not; also those
   // Abandon deleted), in order.
   const std::vector<uint64_t>& created_files() const { return created_files_; }
+  // Bytes written to every file so far: the finished ones and the current one.
+  uint64_t BytesWritten() const;
 
  private:
   Status OpenFileIfNeeded();

@@ -7,13 +7,13 @@ namespace lode {
 SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling) {
   SpaceSlowdownLimits l;
   if (!(ceiling > 1.0)) return l;
-  l.soft = 1 + 1.75 * (ceiling - 1);
-  l.hard = 1 + 2.25 * (ceiling - 1);
+  l.soft = 1 + 1.5 * (ceiling - 1);
+  l.hard = 1 + 2.0 * (ceiling - 1);
   return l;
 }
 
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, double ceiling) {
+                        uint64_t shadowing_bytes, uint64_t unflushed_bytes, double ceiling) {
   if (live_blob_bytes == 0 ||
       static_cast<double>(blob_file_bytes) < ceiling * static_cast<double>(live_blob_bytes)) {
     return 0;
@@ -21,7 +21,7 @@ double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
   // What is surely live; if the bound swallows everything, it says nothing.
   const uint64_t live =
       shadowing_bytes < live_blob_bytes ? live_blob_bytes - shadowing_bytes : live_blob_bytes;
-  return static_cast<double>(blob_file_bytes) / static_cast<double>(live);
+  return static_cast<double>(blob_file_bytes + unflushed_bytes) / static_cast<double>(live);
 }
 
 uint64_t SpaceSlowdownMicros(const SpaceSlowdownLimits& limits, double amp, uint64_t bytes) {

@@ -13,8 +13,8 @@
 // space stays under the hard limit.
 //
 // With ceiling c (Options::max_space_amplification):
-//   soft = 1 + 1.75 (c - 1)    hard = 1 + 2.25 (c - 1)
-// so 1.35x and 1.45x at the default 1.2, which leaves room for the tables,
+//   soft = 1 + 1.5 (c - 1)     hard = 1 + 2 (c - 1)
+// so 1.3x and 1.4x at the default 1.2, which leaves room for the tables,
 // the memtables' write-time files and GC's copies in flight (none of them
 // in the version yet) under 1.5x on disk.
 //
@@ -42,13 +42,16 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling);
 // referenced above the bottom level, an upper bound of the garbage no
 // compaction has counted yet (gc/blob_gc_scheduler.h), counted here as
 // not live: GC only reveals hidden garbage when a compaction slot is free.
-// Files written at write time that no version holds yet are not counted.
+// unflushed_bytes are the memtables' write-time blob files, on disk but in
+// no version yet: they count as space (they are), not as live bytes (the
+// versions they replace are still counted live until a compaction meets
+// them).
 //
 // The slowdown only acts once the version is past the ceiling by counted
 // garbage alone, so a fresh load, whose new bytes all look like possible
 // garbage, is never slowed.
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, double ceiling);
+                        uint64_t shadowing_bytes, uint64_t unflushed_bytes, double ceiling);
 
 // Microseconds a write group of `bytes` waits at space amplification amp:
 // 0 below the soft limit, then bytes at a rate falling from unlimited to

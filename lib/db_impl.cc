@@ -291,6 +291,7 @@ Status DBImpl::SwitchMemTable() {
   // (SyncSwitchedLog). The previous barrier is done: imm_ was flushed.
   switched_log_ = std::move(logfile_);
   switch_barrier_pending_ = true;
+  imm_blob_bytes_ = mem_blobs_ != nullptr ? mem_blobs_->BytesWritten() : 0;
   logfile_ = std::move(file);
   logfile_number_ = new_log_number;
   log_ = std::make_unique<log::Writer>(logfile_.get());

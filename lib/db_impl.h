@@ -135,7 +135,8 @@ class DBImpl final : public DB {
   void ChargeWriteForSpace(uint64_t bytes);
   // Blob space amplification as the slowdown sees it (SlowdownSpaceAmp); 0
   // when writes need no slowing or the slowdown is off (no ceiling, GC off,
-  // blob_gc_slowdown_writes false).
+  // blob_gc_slowdown_writes false). Write group leaders only (it reads
+  // mem_blobs_).
   double SpaceAmpForWrites();
   void RecordDroppedBlobFiles(const VersionEdit& edit, const Version* base);
   // Manual work (CompactRange, RunBlobGc) runs alone: Begin waits for running
@@ -197,7 +198,10 @@ class DBImpl final : public DB {
   std::unique_ptr<WritableFile> switched_log_;  // GUARDED_BY(mutex_): imm_'s log
   bool switch_barrier_pending_ = false;         // GUARDED_BY(mutex_)
   bool switch_barrier_running_ = false;         // GUARDED_BY(mutex_)
-  std::unique_ptr<WriteBatch> wal_batch_;       // the leader's WAL form of a group
+  // Bytes of imm_'s write-time blob files, from the switch until its flush
+  // installs them (the space slowdown counts them).
+  uint64_t imm_blob_bytes_ = 0;            // GUARDED_BY(mutex_)
+  std::unique_ptr<WriteBatch> wal_batch_;  // the leader's WAL form of a group
 
   std::deque<Writer*> writers_;  // GUARDED_BY(mutex_)
   std::unique_ptr<WriteBatch> tmp_batch_;

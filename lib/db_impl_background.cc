@@ -54,6 +54,7 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
       imm_->Unref();
       imm_ = nullptr;
       imm_blobs_.reset();
+      imm_blob_bytes_ = 0;
       has_imm_.store(false, std::memory_order_release);
       DeleteObsoleteFiles(lock);
     } else if (!shutting_down_.load(std::memory_order_acquire)) {

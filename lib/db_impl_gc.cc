@@ -7,6 +7,7 @@
 #include "lib/db_impl.h"
 #include "lib/util/rate_limiter.h"
 #include "lib/version_set.h"
+#include "lib/write_time_blobs.h"
 
 namespace lode {
 namespace {
@@ -177,7 +178,11 @@ double DBImpl::SpaceAmpForWrites() {
     space_live_bytes_ = space.live_blob_bytes;
     space_shadowing_bytes_ = space.shadowing_bytes;
   }
-  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_,
+  // The memtables' write-time files are on disk too. Only write group
+  // leaders call this, and only a leader writes mem_blobs_, before or after.
+  const uint64_t unflushed =
+      imm_blob_bytes_ + (mem_blobs_ != nullptr ? mem_blobs_->BytesWritten() : 0);
+  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_, unflushed,
                           options_.max_space_amplification);
 }
 

@@ -64,6 +64,9 @@ class WriteTimeBlobs {
   // stay pending outputs of the caller until a version edit installs them.
   Status Finish(std::vector<BlobFileAdditionInfo>* added);
 
+  // Bytes in this memtable's blob files so far (on disk, in no version yet).
+  uint64_t BytesWritten() const { return builder_.BytesWritten(); }
+
   // Every blob file number this memtable's writes created.
   const std::vector<uint64_t>& created_files() const { return builder_.created_files(); }
 

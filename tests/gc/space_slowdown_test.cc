@@ -12,11 +12,11 @@ constexpr uint64_t kMiB = 1 << 20;
 TEST(SpaceSlowdownTest, LimitsFollowTheCeiling) {
   const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
   EXPECT_TRUE(l.enabled());
-  EXPECT_DOUBLE_EQ(1.35, l.soft);
-  EXPECT_DOUBLE_EQ(1.45, l.hard);
+  EXPECT_DOUBLE_EQ(1.3, l.soft);
+  EXPECT_DOUBLE_EQ(1.4, l.hard);
   const SpaceSlowdownLimits loose = SpaceSlowdownLimitsFor(2.0);
-  EXPECT_DOUBLE_EQ(2.75, loose.soft);
-  EXPECT_DOUBLE_EQ(3.25, loose.hard);
+  EXPECT_DOUBLE_EQ(2.5, loose.soft);
+  EXPECT_DOUBLE_EQ(3.0, loose.hard);
 }
 
 TEST(SpaceSlowdownTest, NoCeilingMeansNoSlowdown) {
@@ -27,18 +27,26 @@ TEST(SpaceSlowdownTest, NoCeilingMeansNoSlowdown) {
 
 TEST(SpaceSlowdownTest, AFreshLoadIsNeverSlowed) {
   // No counted garbage: however much may be hidden, writes go on.
-  EXPECT_EQ(0, SlowdownSpaceAmp(100 * kMiB, 100 * kMiB, 90 * kMiB, 1.2));
-  EXPECT_EQ(0, SlowdownSpaceAmp(0, 0, 0, 1.2));
+  EXPECT_EQ(0, SlowdownSpaceAmp(100 * kMiB, 100 * kMiB, 90 * kMiB, 0, 1.2));
+  EXPECT_EQ(0, SlowdownSpaceAmp(0, 0, 0, 0, 1.2));
   // Garbage, but the version is still under the ceiling.
-  EXPECT_EQ(0, SlowdownSpaceAmp(119 * kMiB, 100 * kMiB, 50 * kMiB, 1.2));
+  EXPECT_EQ(0, SlowdownSpaceAmp(119 * kMiB, 100 * kMiB, 50 * kMiB, 0, 1.2));
 }
 
 TEST(SpaceSlowdownTest, PossiblyHiddenGarbageCountsAgainstLive) {
-  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 0, 1.2));
+  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 0, 0, 1.2));
   // What upper levels may have made garbage unseen is not counted as live.
-  EXPECT_DOUBLE_EQ(1.5, SlowdownSpaceAmp(120 * kMiB, 100 * kMiB, 20 * kMiB, 1.2));
+  EXPECT_DOUBLE_EQ(1.5, SlowdownSpaceAmp(120 * kMiB, 100 * kMiB, 20 * kMiB, 0, 1.2));
   // A bound that covers everything is no information.
-  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 100 * kMiB, 1.2));
+  EXPECT_DOUBLE_EQ(1.3, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 100 * kMiB, 0, 1.2));
+}
+
+TEST(SpaceSlowdownTest, MemTableBlobFilesCountAsSpaceButNeverStartTheSlowdown) {
+  // Write-time files in no version yet are on disk: they raise the amp.
+  EXPECT_DOUBLE_EQ(1.5, SlowdownSpaceAmp(130 * kMiB, 100 * kMiB, 0, 20 * kMiB, 1.2));
+  // But a version under the ceiling is never slowed, whatever a load has
+  // written since (a fresh load's files are all new).
+  EXPECT_EQ(0, SlowdownSpaceAmp(100 * kMiB, 100 * kMiB, 0, 500 * kMiB, 1.2));
 }
 
 TEST(SpaceSlowdownTest, DelayGrowsFromNothingAtTheSoftLimitToTheSlowestRateAtTheHardOne) {
@@ -65,8 +73,8 @@ TEST(SpaceSlowdownTest, DelayGrowsFromNothingAtTheSoftLimitToTheSlowestRateAtThe
 
 TEST(SpaceSlowdownTest, StallsAtTheHardLimitOnly) {
   const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
-  EXPECT_FALSE(StallForSpace(l, 1.44));
-  EXPECT_TRUE(StallForSpace(l, 1.45));
+  EXPECT_FALSE(StallForSpace(l, 1.39));
+  EXPECT_TRUE(StallForSpace(l, 1.4));
   EXPECT_TRUE(StallForSpace(l, 2.0));
 }
 

@@ -196,7 +196,7 @@ TEST_F(GcSpaceCeilingTest, SlowdownKeepsSpaceUnderItsHardLimitWhenGcFallsBehind)
   // files, one plan's copies not yet installed (at most a blob file) and
   // the sources of plans just installed, not yet deleted. Without the slowdown this run reaches 3x
   // (checked by hand).
-  const double hard = 1 + 2.25 * (kCeiling - 1);
+  const double hard = 1 + 2.0 * (kCeiling - 1);
   const double tolerance =
       3.0 * static_cast<double>(o.blob_file_size) + static_cast<double>(o.write_buffer_size);
   Random rnd(301);
@@ -209,7 +209,7 @@ TEST_F(GcSpaceCeilingTest, SlowdownKeepsSpaceUnderItsHardLimitWhenGcFallsBehind)
         << "after " << i + 1 << " overwrites";
   }
   const GcReport r = Report();
-  EXPECT_DOUBLE_EQ(1 + 1.75 * (kCeiling - 1), r.slowdown_start);
+  EXPECT_DOUBLE_EQ(1 + 1.5 * (kCeiling - 1), r.slowdown_start);
   EXPECT_DOUBLE_EQ(hard, r.slowdown_limit);
   EXPECT_NE(std::string::npos, r.ToText().find("slowed past")) << r.ToText();
   EXPECT_NE(std::string::npos, r.ToJson().find("\"write_slowdown_micros\"")) << r.ToJson();
@@ -386,8 +386,8 @@ TEST_F(GcSpaceCeilingTest, ReportShowsTheCeilingAndThePlan) {
   EXPECT_NE(std::string::npos, text.find("ceiling")) << text;
   EXPECT_NE(std::string::npos, r.ToJson().find("\"scheduler\"")) << r.ToJson();
   // The space slowdown is on by default, and the report says where it acts.
-  EXPECT_DOUBLE_EQ(1 + 1.75 * 0.5, r.slowdown_start);
-  EXPECT_DOUBLE_EQ(1 + 2.25 * 0.5, r.slowdown_limit);
+  EXPECT_DOUBLE_EQ(1 + 1.5 * 0.5, r.slowdown_start);
+  EXPECT_DOUBLE_EQ(1 + 2.0 * 0.5, r.slowdown_limit);
   EXPECT_NE(std::string::npos, text.find("slowed past")) << text;
   ASSERT_TRUE(db_->SetOptions({{"blob_gc_slowdown_writes", "false"}}).ok());
   EXPECT_EQ(0, Report().slowdown_start);
