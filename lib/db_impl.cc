@@ -290,7 +290,6 @@ Status DBImpl::SwitchMemTable() {
   // thing, and a synced write into the new log waits for that
   // (SyncSwitchedLog). The previous barrier is done: imm_ was flushed.
   switched_log_ = std::move(logfile_);
-  switch_barrier_pending_ = true;
   imm_blob_bytes_ = mem_blobs_ != nullptr ? mem_blobs_->BytesWritten() : 0;
   logfile_ = std::move(file);
   logfile_number_ = new_log_number;
@@ -306,11 +305,11 @@ Status DBImpl::SwitchMemTable() {
 }
 
 Status DBImpl::SyncSwitchedLog(std::unique_lock<std::mutex>& lock) {
-  while (switch_barrier_pending_ && switch_barrier_running_ && bg_error_.ok()) {
+  while (switched_log_ != nullptr && switch_barrier_running_ && bg_error_.ok()) {
     bg_done_cv_.wait(lock);
   }
   if (!bg_error_.ok()) return bg_error_;
-  if (!switch_barrier_pending_) return Status::OK();
+  if (switched_log_ == nullptr) return Status::OK();
   switch_barrier_running_ = true;
   // Only the flush job touches imm_blobs_ after the switch, and it runs this
   // before anything else: nobody else uses the files while we sync them.
@@ -319,15 +318,12 @@ Status DBImpl::SyncSwitchedLog(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   Status s;
   if (blobs != nullptr) s = blobs->Flush(/*sync=*/true);  // values before the log naming them
-  if (s.ok() && log != nullptr) s = log->Sync();
-  if (log != nullptr) {
-    Status c = log->Close();
-    if (s.ok()) s = c;
-  }
+  if (s.ok()) s = log->Sync();
+  Status c = log->Close();
+  if (s.ok()) s = c;
   lock.lock();
   switched_log_.reset();
   switch_barrier_running_ = false;
-  switch_barrier_pending_ = false;
   if (!s.ok()) RecordBackgroundError(s);
   bg_done_cv_.notify_all();
   return s;

@@ -195,8 +195,8 @@ class DBImpl final : public DB {
   // The switch barrier: the log of imm_ and its write-time blob files are
   // synced after the memtable switch, off the writer's path, by the flush
   // job or by the first synced write that needs them (SyncSwitchedLog).
-  std::unique_ptr<WritableFile> switched_log_;  // GUARDED_BY(mutex_): imm_'s log
-  bool switch_barrier_pending_ = false;         // GUARDED_BY(mutex_)
+  // Set while the barrier is pending: imm_'s log, still unsynced.
+  std::unique_ptr<WritableFile> switched_log_;  // GUARDED_BY(mutex_)
   bool switch_barrier_running_ = false;         // GUARDED_BY(mutex_)
   // Bytes of imm_'s write-time blob files, from the switch until its flush
   // installs them (the space slowdown counts them).

@@ -196,21 +196,20 @@ class PagedRandomAccessFile final : public RandomAccessFile {
 // for completeness of the Env).
 class RandomAccessSequentialFile final : public SequentialFile {
  public:
-  RandomAccessSequentialFile(std::unique_ptr<RandomAccessFile> file, uint64_t size)
-      : file_(std::move(file)), size_(size) {}
+  explicit RandomAccessSequentialFile(std::unique_ptr<RandomAccessFile> file)
+      : file_(std::move(file)) {}
   Status Read(size_t n, Slice* result, char* scratch) override {
     Status s = file_->Read(offset_, n, result, scratch);
     if (s.ok()) offset_ += result->size();
     return s;
   }
   Status Skip(uint64_t n) override {
-    offset_ = std::min(offset_ + n, size_);
+    offset_ += n;  // past the end, reads return nothing
     return Status::OK();
   }
 
  private:
   std::unique_ptr<RandomAccessFile> file_;
-  const uint64_t size_;
   uint64_t offset_ = 0;
 };
 
@@ -259,15 +258,8 @@ class StreamWritableFile final : public WritableFile {
   Status EmitUnits() {
     if (buf_.empty()) return Status::OK();
     out_.clear();
-    Status s;
-    for (size_t done = 0; s.ok() && done < buf_.size();) {
-      const uint32_t len = static_cast<uint32_t>(std::min<size_t>(unit_size_, buf_.size() - done));
-      s = SealStreamUnit(&gcm_, header_, key_, index_, plain_offset_, false, buf_.data() + done,
-                         len, &out_);
-      index_++;
-      plain_offset_ += len;
-      done += len;
-    }
+    Status s = SealStreamUnits(&gcm_, header_, key_, unit_size_, buf_.data(), buf_.size(), &index_,
+                               &plain_offset_, &out_, /*lens=*/nullptr);
     buf_.clear();
     if (s.ok()) s = base_->Append(out_);
     return s;
@@ -533,10 +525,9 @@ Status EncryptedEnv::NewRandomAccessFile(const std::string& fname,
   if (s.ok()) s = LoadKey(h.key_id, fname, &key);
   if (!s.ok()) return s;
   if (h.layout == EncryptionLayout::kIndexed) {
-    uint64_t plain_size;
     header.resize(kFileHeaderChecked + 8);
     return OpenIndexedFile(std::move(base), fname, raw_size, std::move(header), std::move(key),
-                           h.key_id, h.unit_size, result, &plain_size);
+                           h.key_id, h.unit_size, result);
   }
   PageGeometry g;
   s = ComputeGeometry(fname, raw_size, h.unit_size, &g);
@@ -555,12 +546,10 @@ Status EncryptedEnv::NewSequentialFile(const std::string& fname,
   }
   result->reset();
   if (type == EncryptedFileType::kTable || type == EncryptedFileType::kBlob) {
-    uint64_t size = 0;
     std::unique_ptr<RandomAccessFile> file;
-    Status s = GetFileSize(fname, &size);
-    if (s.ok()) s = NewRandomAccessFile(fname, &file);
+    Status s = NewRandomAccessFile(fname, &file);
     if (!s.ok()) return s;
-    *result = std::make_unique<RandomAccessSequentialFile>(std::move(file), size);
+    *result = std::make_unique<RandomAccessSequentialFile>(std::move(file));
     return Status::OK();
   }
   std::unique_ptr<SequentialFile> base;

@@ -66,14 +66,9 @@ class IndexedWritableFile final : public WritableFile {
   Status Emit() {
     if (!status_.ok() || buf_.empty()) return status_;
     out_.clear();
-    for (size_t done = 0; status_.ok() && done < buf_.size();) {
-      const uint32_t len = static_cast<uint32_t>(std::min<size_t>(unit_size_, buf_.size() - done));
-      status_ = SealStreamUnit(&gcm_, header_, key_, lens_.size(), plain_offset_, false,
-                               buf_.data() + done, len, &out_);
-      lens_.push_back(len);
-      plain_offset_ += len;
-      done += len;
-    }
+    uint64_t index = lens_.size();
+    status_ = SealStreamUnits(&gcm_, header_, key_, unit_size_, buf_.data(), buf_.size(), &index,
+                              &plain_offset_, &out_, &lens_);
     buf_.clear();
     if (status_.ok()) status_ = base_->Append(out_);
     return status_;
@@ -316,8 +311,7 @@ std::unique_ptr<WritableFile> NewIndexedWritableFile(std::unique_ptr<WritableFil
 
 Status OpenIndexedFile(std::unique_ptr<RandomAccessFile> base, const std::string& fname,
                        uint64_t raw_size, std::string header, std::string key, uint32_t key_id,
-                       uint32_t unit_size, std::unique_ptr<RandomAccessFile>* result,
-                       uint64_t* plain_size) {
+                       uint32_t unit_size, std::unique_ptr<RandomAccessFile>* result) {
   Trailer t;
   Status s = ReadTrailer(base.get(), fname, raw_size, header, &t);
   std::vector<uint64_t> starts;
@@ -327,7 +321,6 @@ Status OpenIndexedFile(std::unique_ptr<RandomAccessFile> base, const std::string
             : WalkUnits(base.get(), fname, raw_size, header, unit_size, &starts);
   }
   if (!s.ok()) return s;
-  *plain_size = starts.back();
   *result = std::make_unique<IndexedRandomAccessFile>(std::move(base), fname, std::move(header),
                                                       std::move(key), key_id, std::move(starts));
   return Status::OK();

@@ -26,12 +26,11 @@ std::unique_ptr<WritableFile> NewIndexedWritableFile(std::unique_ptr<WritableFil
                                                      uint32_t unit_size);
 
 // Maps the units of fname (raw_size bytes on disk; header read and checked)
-// and returns a reader; *plain_size gets the plaintext size. Corruption for
+// and returns a reader. Corruption for
 // a damaged index, trailer or unit header, naming the file and the offset.
 Status OpenIndexedFile(std::unique_ptr<RandomAccessFile> base, const std::string& fname,
                        uint64_t raw_size, std::string header, std::string key, uint32_t key_id,
-                       uint32_t unit_size, std::unique_ptr<RandomAccessFile>* result,
-                       uint64_t* plain_size);
+                       uint32_t unit_size, std::unique_ptr<RandomAccessFile>* result);
 
 // The plaintext size without the key: from the trailer if it is valid, else
 // by walking the unit headers.

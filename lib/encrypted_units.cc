@@ -27,6 +27,21 @@ Status SealStreamUnit(AesGcm* gcm, const std::string& header, const std::string&
   return s;
 }
 
+Status SealStreamUnits(AesGcm* gcm, const std::string& header, const std::string& key,
+                       uint32_t unit_size, const char* data, size_t n, uint64_t* index,
+                       uint64_t* plain_offset, std::string* out, std::vector<uint32_t>* lens) {
+  Status s;
+  for (size_t done = 0; s.ok() && done < n;) {
+    const uint32_t len = static_cast<uint32_t>(std::min<size_t>(unit_size, n - done));
+    s = SealStreamUnit(gcm, header, key, *index, *plain_offset, false, data + done, len, out);
+    if (lens != nullptr) lens->push_back(len);
+    ++*index;
+    *plain_offset += len;
+    done += len;
+  }
+  return s;
+}
+
 Status ReadEncryptedRange(const RandomAccessFile& base, const std::string& fname, const char* what,
                           uint64_t offset, uint64_t n, std::string* local, char** buf, Slice* got) {
   thread_local std::string tl_raw;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lib/aes_gcm.h"
 #include "lode/env.h"
@@ -19,6 +20,13 @@ namespace lode {
 Status SealStreamUnit(AesGcm* gcm, const std::string& header, const std::string& key,
                       uint64_t index, uint64_t plain_offset, bool final_unit, const char* data,
                       uint32_t len, std::string* out);
+
+// Seals data[0, n) as consecutive units of at most unit_size bytes, numbered
+// from *index and starting at plaintext offset *plain_offset (both advanced),
+// appended to *out; each unit's length is appended to *lens if not null.
+Status SealStreamUnits(AesGcm* gcm, const std::string& header, const std::string& key,
+                       uint32_t unit_size, const char* data, size_t n, uint64_t* index,
+                       uint64_t* plain_offset, std::string* out, std::vector<uint32_t>* lens);
 
 // Reads [offset, offset + n) of base into a buffer of the calling thread
 // (*buf, valid until its next call; one of its own past 8 MiB, in *local);
