@@ -35,4 +35,8 @@ bool StallForSpace(const SpaceSlowdownLimits& limits, double amp) {
   return limits.enabled() && amp >= limits.hard;
 }
 
+uint64_t SpaceSlowdownPayment(uint64_t debt, uint64_t last_charge) {
+  return std::min(debt, std::max(kSpreadMicros, last_charge));
+}
+
 }  // namespace lode

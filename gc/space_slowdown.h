@@ -62,10 +62,23 @@ uint64_t SpaceSlowdownMicros(const SpaceSlowdownLimits& limits, double amp, uint
 // True when writes must wait for GC: amp at or past the hard limit.
 bool StallForSpace(const SpaceSlowdownLimits& limits, double amp);
 
+// Microseconds a write group waits to pay off `debt`, the delay the groups
+// before it ran up, the last of which was charged `last_charge`: what is
+// owed, but at most kSpreadMicros or last_charge, whichever is more. Charges
+// of a few microseconds are spread thin over many writes (short waits keep
+// p99 low); a charge larger than that is paid whole by the next group, so
+// the debt cannot outgrow what writes pay. With only the spread cap, 64 KiB
+// writes owing up to ms each paid 50 us of it, ran on to the hard limit and
+// stalled there, up to 24-53 ms (bench/RESULTS.md, session 6).
+uint64_t SpaceSlowdownPayment(uint64_t debt, uint64_t last_charge);
+constexpr uint64_t kSpreadMicros = 50;
+
 // Bytes per second a writer gets just under the hard limit: 16 KiB then
-// costs ~1 ms. A few percent past the soft limit it costs tens of
-// microseconds, which is where writers and GC settle.
-constexpr uint64_t kSlowestRate = 16 << 20;
+// costs ~250 us, 64 KiB ~1 ms. A few percent past the soft limit it costs
+// microseconds, which is where writers and GC settle. (16 MiB/s, with
+// every charge paid whole, made 64 KiB writes wait ~2 ms each halfway to
+// the hard limit: p99.9 2-4 ms.)
+constexpr uint64_t kSlowestRate = 64 << 20;
 
 }  // namespace lode
 

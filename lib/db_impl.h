@@ -223,11 +223,12 @@ class DBImpl final : public DB {
   std::atomic<uint64_t> last_write_micros_{0};
   // The space slowdown: delay owed by the next write group, and the blob
   // totals of the version they were last computed for.
-  uint64_t space_debt_micros_ = 0;      // GUARDED_BY(mutex_)
-  uint64_t space_version_ = 0;          // GUARDED_BY(mutex_)
-  uint64_t space_file_bytes_ = 0;       // GUARDED_BY(mutex_)
-  uint64_t space_live_bytes_ = 0;       // GUARDED_BY(mutex_)
-  uint64_t space_shadowing_bytes_ = 0;  // GUARDED_BY(mutex_)
+  uint64_t space_debt_micros_ = 0;         // GUARDED_BY(mutex_)
+  uint64_t space_last_charge_micros_ = 0;  // the last group's share of it; GUARDED_BY(mutex_)
+  uint64_t space_version_ = 0;             // GUARDED_BY(mutex_)
+  uint64_t space_file_bytes_ = 0;          // GUARDED_BY(mutex_)
+  uint64_t space_live_bytes_ = 0;          // GUARDED_BY(mutex_)
+  uint64_t space_shadowing_bytes_ = 0;     // GUARDED_BY(mutex_)
   // last_write_micros_ as it was when idle GC found nothing more to do.
   uint64_t idle_gc_done_for_ = UINT64_MAX;  // GUARDED_BY(mutex_)
 };

@@ -1,5 +1,6 @@
 // DBImpl: blob garbage collection on demand and its report.
 #include <chrono>
+#include <thread>
 
 #include "gc/gc_report_builder.h"
 #include "gc/space_slowdown.h"
@@ -29,6 +30,18 @@ uint64_t SpinFor(uint64_t micros) {
     __builtin_ia32_pause();
 #endif
   }
+  return MicrosSince(start);
+}
+
+// Waits `micros`; returns the time it took. On the CPU when short: a
+// sleeping writer wakes up late when background jobs hold both cores, and
+// that doubled the tail of 100-250 us waits. Asleep when long: a writer
+// spinning for milliseconds would take a core from the GC it waits for.
+uint64_t WaitFor(uint64_t micros) {
+  constexpr uint64_t kMaxSpinMicros = 250;
+  if (micros <= kMaxSpinMicros) return SpinFor(micros);
+  const SteadyClock::time_point start = SteadyClock::now();
+  std::this_thread::sleep_for(std::chrono::microseconds(micros));
   return MicrosSince(start);
 }
 
@@ -188,30 +201,27 @@ double DBImpl::SpaceAmpForWrites() {
 
 void DBImpl::ChargeWriteForSpace(uint64_t bytes) {
   const double amp = SpaceAmpForWrites();
-  if (amp == 0) return;
-  space_debt_micros_ +=
-      SpaceSlowdownMicros(SpaceSlowdownLimitsFor(options_.max_space_amplification), amp, bytes);
+  space_last_charge_micros_ =
+      amp == 0 ? 0
+               : SpaceSlowdownMicros(SpaceSlowdownLimitsFor(options_.max_space_amplification), amp,
+                                     bytes);
+  space_debt_micros_ += space_last_charge_micros_;
 }
 
 Status DBImpl::DelayWriteForSpace(std::unique_lock<std::mutex>& lock) {
-  // The delay is waited out on the CPU: a sleeping writer wakes up late
-  // when background jobs hold both cores, and those late wake-ups made the
-  // tail latency twice as long as the delays themselves. Each group pays
-  // what it owes up to kMaxSpinMicros and carries the rest, so the delay is
-  // spread over many writes (p99 ~150 us) instead of a few long waits (with
-  // 100-250 us waits p99 was ~280 us, same throughput and space:
-  // bench/RESULTS.md); a debt that keeps growing brings space to the hard
-  // limit below.
-  constexpr uint64_t kMaxSpinMicros = 50;
+  // Small charges are spread over many writes (p99 ~150 us, against ~280 us
+  // with 100-250 us waits every few groups, same throughput and space:
+  // bench/RESULTS.md); a large one is paid by the next group whole
+  // (SpaceSlowdownPayment), so the debt cannot grow until the hard limit.
   double amp = SpaceAmpForWrites();
   if (amp == 0) {
     space_debt_micros_ = 0;  // space is back under the ceiling: forgive what is owed
     return Status::OK();
   }
   if (space_debt_micros_ > 0) {
-    const uint64_t pay = std::min(space_debt_micros_, kMaxSpinMicros);
+    const uint64_t pay = SpaceSlowdownPayment(space_debt_micros_, space_last_charge_micros_);
     lock.unlock();
-    const uint64_t waited = SpinFor(pay);
+    const uint64_t waited = WaitFor(pay);
     lock.lock();
     space_debt_micros_ -= std::min(space_debt_micros_, waited);
     gc_stats_.slowdown_writes++;

@@ -60,7 +60,7 @@ TEST(SpaceSlowdownTest, DelayGrowsFromNothingAtTheSoftLimitToTheSlowestRateAtThe
     EXPECT_GT(d, last) << amp;
     last = d;
   }
-  const uint64_t at_hard = bytes * 1000000 / kSlowestRate;  // 976 us for 16 KiB
+  const uint64_t at_hard = bytes * 1000000 / kSlowestRate;  // 244 us for 16 KiB
   EXPECT_NEAR(static_cast<double>(at_hard),
               static_cast<double>(SpaceSlowdownMicros(l, l.hard, bytes)), 1.0);
   // Past the hard limit the rate stays at its slowest (the caller stalls).
@@ -76,6 +76,28 @@ TEST(SpaceSlowdownTest, StallsAtTheHardLimitOnly) {
   EXPECT_FALSE(StallForSpace(l, 1.39));
   EXPECT_TRUE(StallForSpace(l, 1.4));
   EXPECT_TRUE(StallForSpace(l, 2.0));
+}
+
+TEST(SpaceSlowdownTest, SmallChargesAreSpreadAndLargeOnesPaidWhole) {
+  // Never more than is owed.
+  EXPECT_EQ(0u, SpaceSlowdownPayment(0, 3000));
+  EXPECT_EQ(30u, SpaceSlowdownPayment(30, 10));
+  // Charges under the spread cap: a debt is paid a cap's worth at a time.
+  EXPECT_EQ(kSpreadMicros, SpaceSlowdownPayment(400, 20));
+  // A charge above it (64 KiB halfway to the hard limit owes ~490 us) is
+  // paid whole by the next group, so writes keep pace with what they owe.
+  const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
+  const uint64_t charge = SpaceSlowdownMicros(l, (l.soft + l.hard) / 2, 64 << 10);
+  EXPECT_GT(charge, 4 * kSpreadMicros);
+  EXPECT_EQ(charge, SpaceSlowdownPayment(charge, charge));
+  // Run a writer at a steady charge: the debt stays bounded by one charge
+  // plus what the spread left, instead of growing with every write.
+  uint64_t debt = 0;
+  for (int i = 0; i < 1000; i++) {
+    debt -= SpaceSlowdownPayment(debt, charge);
+    debt += charge;
+    ASSERT_LE(debt, charge) << i;
+  }
 }
 
 }  // namespace
