@@ -69,7 +69,7 @@ bool StallForSpace(const SpaceSlowdownLimits& limits, double amp);
 // p99 low); a charge larger than that is paid whole by the next group, so
 // the debt cannot outgrow what writes pay. With only the spread cap, 64 KiB
 // writes owing up to ms each paid 50 us of it, ran on to the hard limit and
-// stalled there, up to 24-53 ms (bench/RESULTS.md, session 6).
+// stalled there, up to 12 times a run (bench/RESULTS.md, session 6).
 uint64_t SpaceSlowdownPayment(uint64_t debt, uint64_t last_charge);
 constexpr uint64_t kSpreadMicros = 50;
 
