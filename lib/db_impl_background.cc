@@ -1,6 +1,7 @@
 // DBImpl: background threads, flushes, compactions, obsolete-file deletion.
 #include <algorithm>
 #include <chrono>
+#include <latch>
 
 #include "blob/blob_file_cache.h"
 #include "gc/blob_gc_policy.h"
@@ -12,6 +13,7 @@
 #include "lib/flush_job.h"
 #include "lib/memtable.h"
 #include "lib/table_cache.h"
+#include "lib/util/thread_priority.h"
 #include "lib/version_edit.h"
 #include "lib/version_set.h"
 #include "lib/write_time_blobs.h"
@@ -19,9 +21,20 @@
 namespace lode {
 
 void DBImpl::StartBackgroundThreads() {
+  const int nice = options_.background_thread_nice;  // fixed at open
+  // Open returns once every thread has its priority, so that no job runs
+  // at the wrong one and the setting can be checked.
+  std::latch started(options_.max_background_jobs);
   for (int i = 0; i < options_.max_background_jobs; i++) {
-    bg_threads_.emplace_back([this] { BackgroundThreadMain(); });
+    bg_threads_.emplace_back([this, nice, &started] {
+      // Best effort (Options::background_thread_nice): a refusal leaves the
+      // thread as it was, which is only slower for the application.
+      SetCurrentThreadNice(nice);
+      started.count_down();
+      BackgroundThreadMain();
+    });
   }
+  started.wait();
 }
 
 void DBImpl::BackgroundThreadMain() {
