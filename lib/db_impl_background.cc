@@ -27,9 +27,7 @@ void DBImpl::StartBackgroundThreads() {
   std::latch started(options_.max_background_jobs);
   for (int i = 0; i < options_.max_background_jobs; i++) {
     bg_threads_.emplace_back([this, nice, &started] {
-      // Best effort (Options::background_thread_nice): a refusal leaves the
-      // thread as it was, which is only slower for the application.
-      SetCurrentThreadNice(nice);
+      SetCurrentThreadNice(nice);  // best effort: a refusal only costs latency
       started.count_down();
       BackgroundThreadMain();
     });

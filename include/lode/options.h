@@ -63,7 +63,7 @@ struct Options {
   // (median over passes) from 1.9-2.5 to 0.7-1.7 ms at 64 KiB and from
   // 0.37-0.62 to 0.34-0.39 ms at 16 KiB, same throughput and space
   // (bench/RESULTS.md, session 6).
-  // Best effort: a system that refuses the change leaves the threads at 0.
+  // Best effort: a system that refuses the change leaves the threads as they were.
   int background_thread_nice = 0;
   int max_open_files = 1000;  // table and blob readers kept open
 

@@ -4,8 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace lode {
 
 namespace {
@@ -13,15 +11,8 @@ namespace {
 id_t ThreadId() { return static_cast<id_t>(syscall(SYS_gettid)); }
 }  // namespace
 
-bool SetCurrentThreadNice(int nice) {
-  if (nice <= 0) return true;
-  return setpriority(PRIO_PROCESS, ThreadId(), nice) == 0;
-}
-
-int CurrentThreadNice() {
-  errno = 0;  // -1 is a valid answer: errno tells it from a failure
-  const int n = getpriority(PRIO_PROCESS, ThreadId());
-  return errno == 0 ? n : 0;
+void SetCurrentThreadNice(int nice) {
+  if (nice > 0) (void)setpriority(PRIO_PROCESS, ThreadId(), nice);
 }
 
 }  // namespace lode

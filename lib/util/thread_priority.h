@@ -5,12 +5,9 @@
 
 namespace lode {
 
-// Sets the calling thread's nice value (Linux: per thread) to `nice`, 1..19.
-// Returns false if the system refused; nice <= 0 does nothing and returns true.
-bool SetCurrentThreadNice(int nice);
-
-// The calling thread's nice value.
-int CurrentThreadNice();
+// Sets the calling thread's nice value (Linux: per thread) to `nice`, 1..19;
+// nice <= 0 does nothing. Best effort: a refusal leaves the thread as it was.
+void SetCurrentThreadNice(int nice);
 
 }  // namespace lode
 

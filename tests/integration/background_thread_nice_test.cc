@@ -1,11 +1,14 @@
 // Options::background_thread_nice: lode's background threads run at the
 // nice value asked for, and the application's threads keep theirs.
 #include <dirent.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
-#include "lib/util/thread_priority.h"
 #include "tests/integration/db_test_util.h"
 
 namespace lode::test {
@@ -31,6 +34,13 @@ std::vector<int> ThreadNiceValues() {
   }
   closedir(d);
   return r;
+}
+
+// The calling thread's nice value.
+int CurrentThreadNice() {
+  errno = 0;  // -1 is a valid answer: errno tells it from a failure
+  const int n = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  return errno == 0 ? n : 0;
 }
 
 int CountNice(int nice) {
