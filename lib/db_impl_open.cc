@@ -332,7 +332,7 @@ Status DBImpl::RecoverLogFile(std::unique_lock<std::mutex>& lock, uint64_t log_n
   if (s.ok() && !reporter.torn_tail.ok()) {
     // A torn tail is what a crash in the middle of a write leaves; only the
     // strictest mode refuses it. Any log may have one: the log before a
-    // memtable switch is synced after the switch (DBImpl::SwitchMemTable),
+    // memtable switch is synced after the switch (DBImpl::SyncSwitchedLog),
     // so replay ends at it and later logs hold nothing synced.
     if (mode == WalRecoveryMode::kAbsoluteConsistency) {
       s = reporter.torn_tail;

@@ -5,5 +5,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=${1:-$PWD/lode-demo-db}
-LODE_BUILD_DIR=${LODE_BUILD_DIR:-$root/build} bash "$root/scripts/build.sh" -DLODE_BUILD_TESTS=OFF -DLODE_BUILD_BENCH=OFF >&2
-exec "${LODE_BUILD_DIR:-$root/build}/lode" demo "$dir"
+build=${LODE_BUILD_DIR:-$root/build}
+options=()
+# A fresh tree skips tests and benches to build fast. An existing one keeps its
+# settings: turning tests off there would leave ctest running stale binaries.
+[ -f "$build/CMakeCache.txt" ] || options=(-DLODE_BUILD_TESTS=OFF -DLODE_BUILD_BENCH=OFF)
+LODE_BUILD_DIR=$build bash "$root/scripts/build.sh" "${options[@]}" >&2
+exec "$build/lode" demo "$dir"

@@ -97,7 +97,39 @@ uint64_t FaultInjectionEnv::TotalCount(bool reads) const {
   return n;
 }
 
+void FaultInjectionEnv::HoldNext(Op op, const std::string& name_part) {
+  std::lock_guard<std::mutex> l(hold_mu_);
+  hold_armed_ = true;
+  holding_ = false;
+  hold_op_ = op;
+  hold_name_part_ = name_part;
+}
+
+void FaultInjectionEnv::WaitUntilHeld() {
+  std::unique_lock<std::mutex> l(hold_mu_);
+  hold_cv_.wait(l, [this] { return holding_; });
+}
+
+void FaultInjectionEnv::Release() {
+  std::lock_guard<std::mutex> l(hold_mu_);
+  hold_armed_ = false;
+  holding_ = false;
+  hold_cv_.notify_all();
+}
+
+void FaultInjectionEnv::MaybeHold(Op op, const std::string& fname) {
+  std::unique_lock<std::mutex> l(hold_mu_);
+  if (!hold_armed_ || holding_ || (hold_op_ != Op::kAny && op != hold_op_) ||
+      fname.find(hold_name_part_) == std::string::npos) {
+    return;
+  }
+  holding_ = true;
+  hold_cv_.notify_all();
+  hold_cv_.wait(l, [this] { return !hold_armed_; });
+}
+
 Status FaultInjectionEnv::Check(Op op, const std::string& fname) {
+  MaybeHold(op, fname);
   counts_[static_cast<int>(op)]++;
   std::lock_guard<std::mutex> l(mu_);
   if (!active_ && op != Op::kRead) return Status::IOError(fname, "filesystem inactive (power off)");

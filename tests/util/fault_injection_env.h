@@ -15,6 +15,7 @@
 #define LODE_TESTS_UTIL_FAULT_INJECTION_ENV_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -48,6 +49,15 @@ class FaultInjectionEnv final : public EnvWrapper {
     std::lock_guard<std::mutex> l(mu_);
     return armed_;
   }
+
+  // ---- Holding a call ----
+  // The next call of op whose file name contains name_part waits inside the
+  // env, before it touches anything, until Release. WaitUntilHeld returns once
+  // a call is waiting: a test can act while a background job sits at a known
+  // point (say, a flush about to create its table).
+  void HoldNext(Op op, const std::string& name_part);
+  void WaitUntilHeld();
+  void Release();
 
   // Checks a call; IOError if a rule says it fails. Used by the file wrappers.
   Status Check(Op op, const std::string& fname);
@@ -104,6 +114,15 @@ class FaultInjectionEnv final : public EnvWrapper {
   uint64_t remaining_ = 0;  // matching calls to let through before failing
   std::string name_part_;
   bool sticky_ = false;
+  // Holding: guarded by hold_mu_, not mu_, so a held call blocks nobody else.
+  std::mutex hold_mu_;
+  std::condition_variable hold_cv_;
+  bool hold_armed_ = false;
+  bool holding_ = false;
+  Op hold_op_ = Op::kCreate;
+  std::string hold_name_part_;
+  void MaybeHold(Op op, const std::string& fname);
+
   std::atomic<uint64_t> counts_[static_cast<int>(Op::kCount)] = {};
   std::atomic<uint64_t> injected_{0};
 };
