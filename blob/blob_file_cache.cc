@@ -31,6 +31,14 @@ Status BlobFileCache::Get(uint64_t file_number, std::shared_ptr<BlobFileReader>*
     cache_->Release(h);
     return Status::OK();
   }
+  {
+    std::lock_guard<std::mutex> g(growing_mu_);
+    auto it = growing_.find(file_number);
+    if (it != growing_.end()) {
+      *reader = it->second;
+      return Status::OK();
+    }
+  }
   std::unique_ptr<BlobFileReader> r;
   const std::string fname = BlobFileName(dbname_, file_number);
   Status s = BlobFileReader::Open(env_, fname, file_number, &r);
@@ -48,6 +56,16 @@ void BlobFileCache::Evict(uint64_t file_number) {
   char key_buf[8];
   EncodeFixed64(key_buf, file_number);
   cache_->Erase(Slice(key_buf, sizeof(key_buf)));
+}
+
+void BlobFileCache::AddGrowing(uint64_t file_number, std::shared_ptr<BlobFileReader> reader) {
+  std::lock_guard<std::mutex> g(growing_mu_);
+  growing_[file_number] = std::move(reader);
+}
+
+void BlobFileCache::RemoveGrowing(uint64_t file_number) {
+  std::lock_guard<std::mutex> g(growing_mu_);
+  growing_.erase(file_number);
 }
 
 }  // namespace lode

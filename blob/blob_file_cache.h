@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "blob/blob_file_reader.h"
 #include "lib/util/cache.h"
@@ -38,6 +39,13 @@ class BlobFileCache {
   // Drops the cached reader of file_number, if any.
   void Evict(uint64_t file_number);
 
+  // Files still being written (write-time files of a live memtable, which
+  // holds only their blob indexes): until RemoveGrowing, a Get that misses
+  // the cache hands out this reader (BlobFileReader::OpenGrowing) instead of
+  // opening the file, which has no footer yet. It is never put in the LRU.
+  void AddGrowing(uint64_t file_number, std::shared_ptr<BlobFileReader> reader);
+  void RemoveGrowing(uint64_t file_number);
+
   Env* env() const { return env_; }
   const std::string& dbname() const { return dbname_; }
 
@@ -48,6 +56,9 @@ class BlobFileCache {
   // Striped by file number so that concurrent misses on one file open it once.
   static constexpr size_t kOpenStripes = 16;
   std::mutex open_mu_[kOpenStripes];
+  std::mutex growing_mu_;
+  std::unordered_map<uint64_t, std::shared_ptr<BlobFileReader>>
+      growing_;  // GUARDED_BY(growing_mu_)
 };
 
 }  // namespace lode

@@ -96,6 +96,17 @@ Status BlobFileReader::OpenUnfinished(Env* env, const std::string& file_name, ui
   return OpenHeader(env, file_name, file_number, BlobLogHeader::kSize, reader);
 }
 
+Status BlobFileReader::OpenGrowing(Env* env, const std::string& file_name, uint64_t file_number,
+                                   std::unique_ptr<BlobFileReader>* reader) {
+  std::unique_ptr<RandomAccessFile> file;
+  Status s = env->NewRandomAccessFile(file_name, &file);
+  if (!s.ok()) return s;
+  std::unique_ptr<BlobFileReader> r(new BlobFileReader(std::move(file), file_name, file_number, 0));
+  r->records_end_ = UINT64_MAX;
+  *reader = std::move(r);
+  return Status::OK();
+}
+
 Status BlobFileReader::Open(Env* env, const std::string& file_name, uint64_t file_number,
                             std::unique_ptr<BlobFileReader>* reader) {
   std::unique_ptr<BlobFileReader> r;

@@ -50,6 +50,15 @@ class BlobFileReader {
   static Status OpenUnfinished(Env* env, const std::string& file_name, uint64_t file_number,
                                std::unique_ptr<BlobFileReader>* reader);
 
+  // Opens a blob file this process is still appending to (a write-time file
+  // whose memtable holds only blob indexes), before any of its bytes need to
+  // be on disk: the header is not read, and the record area is unbounded, as
+  // the file grows. Each GetBlob checks its record against the index, the key
+  // and the record checksum; a record not written yet is a short read
+  // (Corruption). header() and footer() are all zeros.
+  static Status OpenGrowing(Env* env, const std::string& file_name, uint64_t file_number,
+                            std::unique_ptr<BlobFileReader>* reader);
+
   BlobFileReader(const BlobFileReader&) = delete;
   BlobFileReader& operator=(const BlobFileReader&) = delete;
 

@@ -154,6 +154,7 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
     // can be dropped for the I/O.
     lock.unlock();
     bool wal_error = false;
+    const WriteBatch* mem_batch = group;  // what the memtable takes
     if (write_wal) {
       const WriteBatch* record = group;
       if (blobs != nullptr) {
@@ -163,12 +164,13 @@ Status DBImpl::Write(const WriteOptions& o, WriteBatch* updates) {
         if (status.ok()) status = blobs->Flush(w.sync);
         record = wal_batch_.get();
         wal_bytes = WriteBatchInternal::ByteSize(record);
+        if (blobs->index_only()) mem_batch = record;
       }
       if (status.ok()) status = log->AddRecord(WriteBatchInternal::Contents(record));
       if (status.ok()) status = w.sync ? logfile->Sync() : logfile->Flush();
       wal_error = !status.ok();
     }
-    if (status.ok()) status = WriteBatchInternal::InsertInto(group, mem);
+    if (status.ok()) status = WriteBatchInternal::InsertInto(mem_batch, mem);
     lock.lock();
     if (status.ok() && w.sync && write_wal) {
       // Recovery ends replay at a torn log, so a synced record is durable
@@ -247,8 +249,7 @@ Status DBImpl::MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force) 
       lock.lock();
       allow_delay = false;
       stats_.write_slowdowns++;
-    } else if (!force && (mem_->ApproximateMemoryUsage() <= opts.write_buffer_size ||
-                          mem_->NumEntries() == 0)) {
+    } else if (!force && (MemTableBytes() <= opts.write_buffer_size || mem_->NumEntries() == 0)) {
       // An empty memtable always takes the write: its arena's first block
       // alone can exceed a small write_buffer_size, and switching it would
       // only make another empty one, forever.
@@ -296,9 +297,7 @@ Status DBImpl::SwitchMemTable() {
   imm_ = mem_;
   imm_blobs_ = std::move(mem_blobs_);
   has_imm_.store(true, std::memory_order_release);
-  mem_ = new MemTable(icmp_);
-  mem_->Ref();
-  mem_blobs_ = NewWriteTimeBlobs();
+  NewMemTable();
   bg_work_cv_.notify_all();
   return Status::OK();
 }
@@ -331,12 +330,21 @@ Status DBImpl::SyncSwitchedLog(std::unique_lock<std::mutex>& lock) {
 }
 
 // REQUIRES: mutex_ held.
-std::unique_ptr<WriteTimeBlobs> DBImpl::NewWriteTimeBlobs() {
-  if (!options_.blob_write_time_separation) {
-    return nullptr;
-  }
-  // The files stay pending until the flush installs them.
-  return std::make_unique<WriteTimeBlobs>(BlobBuilderOptions());
+void DBImpl::NewMemTable() {
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+  mem_blobs_.reset();
+  if (!options_.blob_write_time_separation) return;
+  // The files stay pending until the flush installs them. Encrypted files
+  // cannot be read before they are closed: the memtable keeps the values.
+  BlobFileCache* read_through = encrypted_env_ == nullptr ? blob_file_cache_.get() : nullptr;
+  mem_blobs_ = std::make_unique<WriteTimeBlobs>(BlobBuilderOptions(), read_through);
+  mem_->SetPin(mem_blobs_->ReadPin());
+}
+
+// REQUIRES: mutex_ held.
+uint64_t DBImpl::MemTableBytes() const {
+  return mem_->ApproximateMemoryUsage() + (mem_blobs_ != nullptr ? mem_blobs_->ValueBytes() : 0);
 }
 
 // REQUIRES: mutex_ held.

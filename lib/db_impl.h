@@ -87,9 +87,13 @@ class DBImpl final : public DB {
   // Write path (db_impl_write.cc).
   Status MakeRoomForWrite(std::unique_lock<std::mutex>& lock, bool force);
   WriteBatch* BuildBatchGroup(Writer** last_writer);
-  // The write-time blob files of a new memtable, or nullptr when large
-  // values go through the WAL (option off, encryption, no blob files).
-  std::unique_ptr<WriteTimeBlobs> NewWriteTimeBlobs();
+  // Makes mem_ a new, referenced memtable with its write-time blob files
+  // (mem_blobs_; nullptr when large values go through the WAL: option off).
+  // REQUIRES: mutex_ held.
+  void NewMemTable();
+  // What mem_ holds, counting the values an index-only memtable left in its
+  // write-time files. REQUIRES: mutex_ held.
+  uint64_t MemTableBytes() const;
   // Blob file builder settings from the live options, numbers from the
   // pending outputs. REQUIRES: mutex_ held.
   BlobFileBuilderOptions BlobBuilderOptions();

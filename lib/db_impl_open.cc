@@ -49,9 +49,7 @@ Status DBImpl::Open() {
   logfile_ = std::move(file);
   logfile_number_ = log_number;
   log_ = std::make_unique<log::Writer>(logfile_.get());
-  mem_ = new MemTable(icmp_);
-  mem_->Ref();
-  mem_blobs_ = NewWriteTimeBlobs();
+  NewMemTable();
 
   edit.SetPrevLogNumber(0);
   edit.SetLogNumber(logfile_number_);

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "lib/dbformat.h"
@@ -56,6 +57,10 @@ class MemTable {
   // Returns false if the memtable has no such entry.
   bool Get(const LookupKey& key, std::string* value, ValueType* type) const;
 
+  // Keeps pin alive as long as the memtable: what its blob indexes point at
+  // while it can be read (WriteTimeBlobs::ReadPin). Set before any reader.
+  void SetPin(std::shared_ptr<const void> pin) { pin_ = std::move(pin); }
+
   uint64_t NumEntries() const { return num_entries_.load(std::memory_order_relaxed); }
   uint64_t NumDeletes() const { return num_deletes_.load(std::memory_order_relaxed); }
   // The smallest sequence added (0 if empty).
@@ -77,6 +82,7 @@ class MemTable {
   std::atomic<int> refs_{0};
   Arena arena_;
   Table table_;
+  std::shared_ptr<const void> pin_;
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_deletes_{0};
   std::atomic<SequenceNumber> first_sequence_{0};

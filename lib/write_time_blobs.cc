@@ -1,5 +1,6 @@
 #include "lib/write_time_blobs.h"
 
+#include "lib/filename.h"
 #include "lib/write_batch_internal.h"
 
 namespace lode {
@@ -10,16 +11,21 @@ namespace {
 // counts sequences to remember each index under its entry's.
 class Separator final : public WriteBatchInternal::Copier {
  public:
+  // index: where to remember each index (value-keeping), or null.
   Separator(BlobFileBuilder* builder, std::unordered_map<SequenceNumber, std::string>* index,
-            SequenceNumber seq, WriteBatch* out)
-      : Copier(out), builder_(builder), index_(index), seq_(seq) {}
+            std::atomic<uint64_t>* value_bytes, SequenceNumber seq, WriteBatch* out)
+      : Copier(out), builder_(builder), index_(index), value_bytes_(value_bytes), seq_(seq) {}
 
   Status Put(const Slice& key, const Slice& value) override {
     bool separated = false;
     Status s = builder_->Add(key, value, &blob_index_, &separated);
     if (!s.ok()) return s;
     if (separated) {
-      (*index_)[seq_] = blob_index_;
+      if (index_ != nullptr) {
+        (*index_)[seq_] = blob_index_;
+      } else {
+        value_bytes_->fetch_add(value.size(), std::memory_order_relaxed);
+      }
       s = Copier::PutBlobIndex(key, blob_index_);
     } else {
       s = Copier::Put(key, value);
@@ -39,13 +45,39 @@ class Separator final : public WriteBatchInternal::Copier {
  private:
   BlobFileBuilder* const builder_;
   std::unordered_map<SequenceNumber, std::string>* const index_;
+  std::atomic<uint64_t>* const value_bytes_;
   SequenceNumber seq_;
   std::string blob_index_;
 };
 
 }  // namespace
 
-WriteTimeBlobs::WriteTimeBlobs(const BlobFileBuilderOptions& options) : builder_(options) {}
+WriteTimeBlobs::WriteTimeBlobs(const BlobFileBuilderOptions& options, BlobFileCache* read_through)
+    : builder_(options), options_(options) {
+  if (read_through != nullptr) {
+    growing_ = std::make_shared<GrowingFiles>();
+    growing_->cache = read_through;
+  }
+}
+
+WriteTimeBlobs::GrowingFiles::~GrowingFiles() {
+  for (uint64_t n : numbers) cache->RemoveGrowing(n);
+}
+
+Status WriteTimeBlobs::RegisterNewFiles() {
+  const std::vector<uint64_t>& created = builder_.created_files();
+  // Only the write leader adds; readers reach the files through the cache.
+  for (size_t i = growing_->numbers.size(); i < created.size(); i++) {
+    const uint64_t number = created[i];
+    std::unique_ptr<BlobFileReader> reader;
+    Status s = BlobFileReader::OpenGrowing(options_.env, BlobFileName(options_.dbname, number),
+                                           number, &reader);
+    if (!s.ok()) return s;
+    growing_->cache->AddGrowing(number, std::move(reader));
+    growing_->numbers.push_back(number);
+  }
+  return Status::OK();
+}
 
 WriteTimeBlobs::~WriteTimeBlobs() {
   if (!finished_) builder_.Detach();
@@ -57,9 +89,11 @@ Status WriteTimeBlobs::Separate(const WriteBatch& batch, const BlobSeparation& h
   Status s = builder_.Reconfigure(how.min_blob_size, how.blob_file_size, how.compression);
   if (!s.ok()) return s;
   const SequenceNumber seq = WriteBatchInternal::Sequence(&batch);
-  Separator separator(&builder_, &index_, seq, wal_batch);
+  Separator separator(&builder_, index_only() ? nullptr : &index_, &value_bytes_, seq, wal_batch);
   s = WriteBatchInternal::Iterate(&batch, &separator);
   WriteBatchInternal::SetSequence(wal_batch, seq);
+  // Before the memtable can name a new file, so that no read of it misses.
+  if (s.ok() && index_only()) s = RegisterNewFiles();
   return s;
 }
 

@@ -74,9 +74,10 @@ struct Options {
   Compression blob_compression = Compression::kLZ4;
   // Write-time separation: a large value goes to a blob file when it is
   // written, and the WAL holds only its blob index, so the value reaches the
-  // disk once instead of twice (WAL, then the flush's blob file). The
-  // memtable still keeps the value. Encrypted DBs use it too (indexed blob
-  // files, doc/encryption.md). Fixed at Open. doc/write_time_separation.md.
+  // disk once instead of twice (WAL, then the flush's blob file); the
+  // memtable holds the index too. Encrypted DBs use it as well (indexed blob
+  // files, doc/encryption.md), with the value kept in the memtable. Fixed at
+  // Open. doc/write_time_separation.md.
   bool blob_write_time_separation = true;
   size_t blob_cache_capacity = 0;  // 0: no blob cache
 
