@@ -58,9 +58,13 @@ void BlobFileCache::Evict(uint64_t file_number) {
   cache_->Erase(Slice(key_buf, sizeof(key_buf)));
 }
 
-void BlobFileCache::AddGrowing(uint64_t file_number, std::shared_ptr<BlobFileReader> reader) {
+Status BlobFileCache::AddGrowing(uint64_t file_number) {
+  std::unique_ptr<BlobFileReader> r;
+  Status s = BlobFileReader::OpenGrowing(env_, BlobFileName(dbname_, file_number), file_number, &r);
+  if (!s.ok()) return s;
   std::lock_guard<std::mutex> g(growing_mu_);
-  growing_[file_number] = std::move(reader);
+  growing_[file_number] = std::move(r);
+  return Status::OK();
 }
 
 void BlobFileCache::RemoveGrowing(uint64_t file_number) {

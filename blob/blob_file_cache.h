@@ -40,10 +40,11 @@ class BlobFileCache {
   void Evict(uint64_t file_number);
 
   // Files still being written (write-time files of a live memtable, which
-  // holds only their blob indexes): until RemoveGrowing, a Get that misses
-  // the cache hands out this reader (BlobFileReader::OpenGrowing) instead of
-  // opening the file, which has no footer yet. It is never put in the LRU.
-  void AddGrowing(uint64_t file_number, std::shared_ptr<BlobFileReader> reader);
+  // holds only their blob indexes): AddGrowing opens a reader of the file
+  // (BlobFileReader::OpenGrowing), and until RemoveGrowing a Get that misses
+  // the cache hands it out instead of opening the file, which has no footer
+  // yet. It is never put in the LRU.
+  Status AddGrowing(uint64_t file_number);
   void RemoveGrowing(uint64_t file_number);
 
   Env* env() const { return env_; }

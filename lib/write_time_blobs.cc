@@ -1,6 +1,5 @@
 #include "lib/write_time_blobs.h"
 
-#include "lib/filename.h"
 #include "lib/write_batch_internal.h"
 
 namespace lode {
@@ -53,7 +52,7 @@ class Separator final : public WriteBatchInternal::Copier {
 }  // namespace
 
 WriteTimeBlobs::WriteTimeBlobs(const BlobFileBuilderOptions& options, BlobFileCache* read_through)
-    : builder_(options), options_(options) {
+    : builder_(options) {
   if (read_through != nullptr) {
     growing_ = std::make_shared<GrowingFiles>();
     growing_->cache = read_through;
@@ -68,13 +67,9 @@ Status WriteTimeBlobs::RegisterNewFiles() {
   const std::vector<uint64_t>& created = builder_.created_files();
   // Only the write leader adds; readers reach the files through the cache.
   for (size_t i = growing_->numbers.size(); i < created.size(); i++) {
-    const uint64_t number = created[i];
-    std::unique_ptr<BlobFileReader> reader;
-    Status s = BlobFileReader::OpenGrowing(options_.env, BlobFileName(options_.dbname, number),
-                                           number, &reader);
+    Status s = growing_->cache->AddGrowing(created[i]);
     if (!s.ok()) return s;
-    growing_->cache->AddGrowing(number, std::move(reader));
-    growing_->numbers.push_back(number);
+    growing_->numbers.push_back(created[i]);
   }
   return Status::OK();
 }

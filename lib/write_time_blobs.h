@@ -103,7 +103,6 @@ class WriteTimeBlobs {
   Status RegisterNewFiles();
 
   BlobFileBuilder builder_;
-  const BlobFileBuilderOptions options_;
   std::shared_ptr<GrowingFiles> growing_;                  // null: value-keeping
   std::unordered_map<SequenceNumber, std::string> index_;  // sequence -> encoded BlobIndex
   std::atomic<uint64_t> value_bytes_{0};

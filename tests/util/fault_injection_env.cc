@@ -71,6 +71,11 @@ class FaultSequentialFile final : public SequentialFile {
 
 }  // namespace
 
+bool FaultInjectionEnv::RuleMatches(Op rule_op, const std::string& name_part, Op op,
+                                    const std::string& fname) {
+  return (rule_op == Op::kAny || op == rule_op) && fname.find(name_part) != std::string::npos;
+}
+
 void FaultInjectionEnv::FailNth(Op op, uint64_t n, const std::string& name_part, bool sticky) {
   std::lock_guard<std::mutex> l(mu_);
   armed_ = true;
@@ -119,10 +124,7 @@ void FaultInjectionEnv::Release() {
 
 void FaultInjectionEnv::MaybeHold(Op op, const std::string& fname) {
   std::unique_lock<std::mutex> l(hold_mu_);
-  if (!hold_armed_ || holding_ || (hold_op_ != Op::kAny && op != hold_op_) ||
-      fname.find(hold_name_part_) == std::string::npos) {
-    return;
-  }
+  if (!hold_armed_ || holding_ || !RuleMatches(hold_op_, hold_name_part_, op, fname)) return;
   holding_ = true;
   hold_cv_.notify_all();
   hold_cv_.wait(l, [this] { return !hold_armed_; });
@@ -133,8 +135,7 @@ Status FaultInjectionEnv::Check(Op op, const std::string& fname) {
   counts_[static_cast<int>(op)]++;
   std::lock_guard<std::mutex> l(mu_);
   if (!active_ && op != Op::kRead) return Status::IOError(fname, "filesystem inactive (power off)");
-  if (!armed_ || (op_ != Op::kAny && op != op_) || fname.find(name_part_) == std::string::npos)
-    return Status::OK();
+  if (!armed_ || !RuleMatches(op_, name_part_, op, fname)) return Status::OK();
   if (remaining_ > 0) {
     remaining_--;
     return Status::OK();

@@ -122,6 +122,9 @@ class FaultInjectionEnv final : public EnvWrapper {
   Op hold_op_ = Op::kCreate;
   std::string hold_name_part_;
   void MaybeHold(Op op, const std::string& fname);
+  // Whether a call of op on fname matches a rule for rule_op and name_part.
+  static bool RuleMatches(Op rule_op, const std::string& name_part, Op op,
+                          const std::string& fname);
 
   std::atomic<uint64_t> counts_[static_cast<int>(Op::kCount)] = {};
   std::atomic<uint64_t> injected_{0};
