@@ -36,7 +36,11 @@ bool StallForSpace(const SpaceSlowdownLimits& limits, double amp) {
 }
 
 uint64_t SpaceSlowdownPayment(uint64_t debt, uint64_t last_charge) {
-  return std::min(debt, std::max(kSpreadMicros, last_charge));
+  return std::min(debt, std::clamp(last_charge, kSpreadMicros, kMaxPaymentMicros));
+}
+
+uint64_t AddSpaceSlowdownCharge(uint64_t debt, uint64_t charge) {
+  return std::min(kMaxDebtMicros, debt + charge);
 }
 
 }  // namespace lode

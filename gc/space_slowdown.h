@@ -64,17 +64,31 @@ bool StallForSpace(const SpaceSlowdownLimits& limits, double amp);
 
 // Microseconds a write group waits to pay off `debt`, the delay the groups
 // before it ran up, the last of which was charged `last_charge`: what is
-// owed, but at most kSpreadMicros or last_charge, whichever is more. Charges
-// of a few microseconds are spread thin over many writes (short waits keep
-// p99 low); a charge larger than that is paid whole by the next group, so
-// the debt cannot outgrow what writes pay. With only the spread cap, 64 KiB
-// writes owing up to ms each paid 50 us of it, ran on to the hard limit and
-// stalled there, up to 12 times a run (bench/RESULTS.md, session 6).
+// owed, but at least kSpreadMicros (when that much is owed) and at most
+// kMaxPaymentMicros, and within those bounds last_charge. Charges of a few
+// microseconds are spread thin over many writes (short waits keep p99
+// low); a charge up to kMaxPaymentMicros is paid whole by the next group,
+// so the debt cannot outgrow what writes pay (with only the spread cap,
+// 64 KiB writes owing up to ms each paid 50 us of it, ran on to the hard
+// limit and stalled there, up to 12 times a run: bench/RESULTS.md, session
+// 6). A larger charge is paid kMaxPaymentMicros at a time: a 64 KiB write
+// near the hard limit owes ~1 ms, and one group waiting that long in one
+// piece set the put p99.9 (bench/RESULTS.md, session 8).
 uint64_t SpaceSlowdownPayment(uint64_t debt, uint64_t last_charge);
 constexpr uint64_t kSpreadMicros = 50;
+constexpr uint64_t kMaxPaymentMicros = 150;
 
-// Bytes per second a writer gets just under the hard limit: 16 KiB then
-// costs ~250 us, 64 KiB ~1 ms. A few percent past the soft limit it costs
+// The debt after a group is charged `charge` microseconds: at most
+// kMaxDebtMicros. What a writer owes past that is forgiven rather than paid
+// on for many groups after space has come back: the slowdown smooths the
+// writer's pace, and if it cannot hold space, the stall at the hard limit
+// does (StallForSpace).
+uint64_t AddSpaceSlowdownCharge(uint64_t debt, uint64_t charge);
+constexpr uint64_t kMaxDebtMicros = 4 * kMaxPaymentMicros;
+
+// Bytes per second a writer is charged for just under the hard limit:
+// 16 KiB then costs ~250 us, 64 KiB ~1 ms (paid kMaxPaymentMicros at a
+// time, see above). A few percent past the soft limit it costs
 // microseconds, which is where writers and GC settle. (16 MiB/s, with
 // every charge paid whole, made 64 KiB writes wait ~2 ms each halfway to
 // the hard limit: p99.9 2-4 ms.)

@@ -205,14 +205,14 @@ void DBImpl::ChargeWriteForSpace(uint64_t bytes) {
       amp == 0 ? 0
                : SpaceSlowdownMicros(SpaceSlowdownLimitsFor(options_.max_space_amplification), amp,
                                      bytes);
-  space_debt_micros_ += space_last_charge_micros_;
+  space_debt_micros_ = AddSpaceSlowdownCharge(space_debt_micros_, space_last_charge_micros_);
 }
 
 Status DBImpl::DelayWriteForSpace(std::unique_lock<std::mutex>& lock) {
   // Small charges are spread over many writes (p99 ~150 us, against ~280 us
   // with 100-250 us waits every few groups, same throughput and space:
-  // bench/RESULTS.md); a large one is paid by the next group whole
-  // (SpaceSlowdownPayment), so the debt cannot grow until the hard limit.
+  // bench/RESULTS.md); a larger one is paid by the next groups, at most
+  // kMaxPaymentMicros each (SpaceSlowdownPayment).
   double amp = SpaceAmpForWrites();
   if (amp == 0) {
     space_debt_micros_ = 0;  // space is back under the ceiling: forgive what is owed

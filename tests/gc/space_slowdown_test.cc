@@ -78,25 +78,40 @@ TEST(SpaceSlowdownTest, StallsAtTheHardLimitOnly) {
   EXPECT_TRUE(StallForSpace(l, 2.0));
 }
 
-TEST(SpaceSlowdownTest, SmallChargesAreSpreadAndLargeOnesPaidWhole) {
+TEST(SpaceSlowdownTest, SmallChargesAreSpreadAndLargerOnesPaidWholeUpToACap) {
   // Never more than is owed.
   EXPECT_EQ(0u, SpaceSlowdownPayment(0, 3000));
   EXPECT_EQ(30u, SpaceSlowdownPayment(30, 10));
   // Charges under the spread cap: a debt is paid a cap's worth at a time.
   EXPECT_EQ(kSpreadMicros, SpaceSlowdownPayment(400, 20));
-  // A charge above it (64 KiB halfway to the hard limit owes ~490 us) is
-  // paid whole by the next group, so writes keep pace with what they owe.
+  // A charge between the spread and the payment cap (16 KiB halfway to the
+  // hard limit owes ~120 us) is paid whole by the next group, so writes keep
+  // pace with what they owe.
   const SpaceSlowdownLimits l = SpaceSlowdownLimitsFor(1.2);
-  const uint64_t charge = SpaceSlowdownMicros(l, (l.soft + l.hard) / 2, 64 << 10);
-  EXPECT_GT(charge, 4 * kSpreadMicros);
-  EXPECT_EQ(charge, SpaceSlowdownPayment(charge, charge));
-  // Run a writer at a steady charge: the debt stays bounded by one charge
-  // plus what the spread left, instead of growing with every write.
+  const double mid = (l.soft + l.hard) / 2;
+  const uint64_t charge16 = SpaceSlowdownMicros(l, mid, 16 << 10);
+  ASSERT_GT(charge16, kSpreadMicros);
+  ASSERT_LT(charge16, kMaxPaymentMicros);
+  EXPECT_EQ(charge16, SpaceSlowdownPayment(charge16, charge16));
   uint64_t debt = 0;
   for (int i = 0; i < 1000; i++) {
-    debt -= SpaceSlowdownPayment(debt, charge);
-    debt += charge;
-    ASSERT_LE(debt, charge) << i;
+    debt = AddSpaceSlowdownCharge(debt, charge16);
+    ASSERT_LE(debt, charge16) << i;
+    debt -= SpaceSlowdownPayment(debt, charge16);
+  }
+  EXPECT_EQ(0u, debt);
+  // A 64 KiB write near the hard limit owes ~1 ms: no group waits more than
+  // the payment cap for it, and the debt stops at its own cap.
+  const uint64_t charge64 = SpaceSlowdownMicros(l, l.hard - 0.001, 64 << 10);
+  ASSERT_GT(charge64, 4 * kMaxPaymentMicros);
+  EXPECT_EQ(kMaxPaymentMicros, SpaceSlowdownPayment(charge64, charge64));
+  debt = 0;
+  for (int i = 0; i < 1000; i++) {
+    debt = AddSpaceSlowdownCharge(debt, charge64);
+    ASSERT_LE(debt, kMaxDebtMicros) << i;
+    const uint64_t pay = SpaceSlowdownPayment(debt, charge64);
+    ASSERT_EQ(kMaxPaymentMicros, pay) << i;  // every group pays the cap
+    debt -= pay;
   }
 }
 
