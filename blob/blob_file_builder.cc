@@ -26,6 +26,7 @@ Status BlobFileBuilder::OpenFileIfNeeded() {
   Status s = options_.env->NewWritableFile(fname, &file);
   if (!s.ok()) return s;
   created_files_.push_back(number);
+  writeback_at_ = 0;
   writer_ = std::make_unique<BlobFileWriter>(std::move(file), fname, number, options_.compression);
   return writer_->Open();
 }
@@ -40,9 +41,14 @@ Status BlobFileBuilder::FinishCurrentFile() {
   return Status::OK();
 }
 
-Status BlobFileBuilder::CloseFileIfFull() {
-  if (writer_ == nullptr || writer_->FileSize() < options_.blob_file_size) return Status::OK();
-  return FinishCurrentFile();
+Status BlobFileBuilder::AfterRecord() {
+  if (writer_->FileSize() >= options_.blob_file_size) return FinishCurrentFile();
+  if (options_.writeback_bytes > 0 &&
+      writer_->FileSize() - writeback_at_ >= options_.writeback_bytes) {
+    writeback_at_ = writer_->FileSize();
+    return writer_->StartWriteback();
+  }
+  return Status::OK();
 }
 
 Status BlobFileBuilder::Add(const Slice& user_key, const Slice& value, std::string* blob_index,
@@ -54,7 +60,7 @@ Status BlobFileBuilder::Add(const Slice& user_key, const Slice& value, std::stri
   BlobIndex index;
   status_ = OpenFileIfNeeded();
   if (status_.ok()) status_ = writer_->AddBlob(user_key, value, &index);
-  if (status_.ok()) status_ = CloseFileIfFull();
+  if (status_.ok()) status_ = AfterRecord();
   if (!status_.ok()) return status_;
   blob_index->clear();
   index.EncodeTo(blob_index);
@@ -69,7 +75,7 @@ Status BlobFileBuilder::AddRelocated(const Slice& user_key, const Slice& stored,
   BlobIndex index;
   status_ = OpenFileIfNeeded();
   if (status_.ok()) status_ = writer_->AddRecord(user_key, stored, c, uncompressed_size, &index);
-  if (status_.ok()) status_ = CloseFileIfFull();
+  if (status_.ok()) status_ = AfterRecord();
   if (!status_.ok()) return status_;
   blob_index->clear();
   index.EncodeTo(blob_index);

@@ -45,10 +45,19 @@ struct BlobFileBuilderOptions {
   // one record.
   uint64_t blob_file_size = 256 << 20;
   Compression compression = Compression::kLZ4;
+  // Background writers (flush, GC) start the device writing every this many
+  // bytes (WritableFile::StartWriteback), so a finished file's sync, and
+  // the syncs of other files meanwhile (a flush's, the foreground's WAL),
+  // do not queue behind a whole file's dirty pages. 0: never (the write
+  // path's own files, where the call would hold up the writer).
+  uint64_t writeback_bytes = 0;
   // The DB's file number counter; the caller registers each number it hands
   // out as a pending output.
   std::function<uint64_t()> new_file_number;
 };
+
+// BlobFileBuilderOptions::writeback_bytes of flush and GC outputs.
+constexpr uint64_t kBackgroundWritebackBytes = 1 << 20;
 
 class BlobFileBuilder {
  public:
@@ -104,7 +113,9 @@ class BlobFileBuilder {
 
  private:
   Status OpenFileIfNeeded();
-  Status CloseFileIfFull();
+  // After each record: starts writeback when writeback_bytes more are
+  // written, finishes the file when it is full.
+  Status AfterRecord();
   // Footer, sync, close of the current file (if any), remembered for Finish.
   Status FinishCurrentFile();
 
@@ -115,6 +126,7 @@ class BlobFileBuilder {
   Status status_;                // first failure, sticky
   bool done_ = false;            // Finish, Abandon or Detach called
   size_t dir_synced_files_ = 0;  // created_files_ whose names FlushFile(sync) made durable
+  uint64_t writeback_at_ = 0;    // the current file's size at its last StartWriteback
 };
 
 }  // namespace lode

@@ -51,12 +51,17 @@ Status BlobFileWriter::AddBlob(const Slice& user_key, const Slice& value, BlobIn
   return AddRecord(user_key, value, Compression::kNone, value.size(), index);
 }
 
-Status BlobFileWriter::AddRecord(const Slice& user_key, const Slice& stored, Compression c,
-                                 uint64_t uncompressed_size, BlobIndex* index) {
+Status BlobFileWriter::CheckWritable() const {
   if (!status_.ok()) return status_;
   if (!opened_ || finished_ || closed_) {
     return Status::InvalidArgument(file_name_, "blob file writer is not open");
   }
+  return Status::OK();
+}
+
+Status BlobFileWriter::AddRecord(const Slice& user_key, const Slice& stored, Compression c,
+                                 uint64_t uncompressed_size, BlobIndex* index) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
   if (user_key.size() > std::numeric_limits<uint32_t>::max()) {
     return Status::InvalidArgument(file_name_, "key too long for a blob record");
   }
@@ -100,10 +105,7 @@ Status BlobFileWriter::AddRecord(const Slice& user_key, const Slice& stored, Com
 }
 
 Status BlobFileWriter::Finish() {
-  if (!status_.ok()) return status_;
-  if (!opened_ || finished_ || closed_) {
-    return Status::InvalidArgument(file_name_, "blob file writer is not open");
-  }
+  if (Status s = CheckWritable(); !s.ok()) return s;
   BlobLogFooter footer;
   footer.blob_count = blob_count_;
   footer.blob_bytes = blob_bytes_;
@@ -124,12 +126,14 @@ Status BlobFileWriter::Finish() {
 }
 
 Status BlobFileWriter::Flush(bool sync) {
-  if (!status_.ok()) return status_;
-  if (!opened_ || finished_ || closed_) {
-    return Status::InvalidArgument(file_name_, "blob file writer is not open");
-  }
+  if (Status s = CheckWritable(); !s.ok()) return s;
   status_ = sync ? file_->Sync() : file_->Flush();
   return status_;
+}
+
+Status BlobFileWriter::StartWriteback() {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  return status_ = file_->StartWriteback();
 }
 
 void BlobFileWriter::Close() {

@@ -54,6 +54,10 @@ class BlobFileWriter {
   // makes a WAL record point at them. REQUIRES: open, not finished.
   Status Flush(bool sync);
 
+  // WritableFile::StartWriteback of the bytes appended so far. REQUIRES:
+  // open, not finished.
+  Status StartWriteback();
+
   // Closes the file without a footer and leaves it for the caller (an
   // unfinished write-time blob file that a WAL still names).
   void Close();
@@ -73,6 +77,8 @@ class BlobFileWriter {
   bool finished() const { return finished_; }
 
  private:
+  // status_ if it failed, InvalidArgument if not open or already finished.
+  Status CheckWritable() const;
   Status Append(const Slice& data);
 
   std::unique_ptr<WritableFile> file_;

@@ -235,8 +235,10 @@ Status DBImpl::RunCompaction(std::unique_lock<std::mutex>& lock, Compaction* c,
             .eligible;
   }
   if (!eligible.empty()) {
-    relocator = std::make_unique<BlobRelocator>(BlobBuilderOptions(), blob_file_cache_.get(),
-                                                eligible, paced ? gc_rate_limiter_.get() : nullptr);
+    BlobFileBuilderOptions bopts = BlobBuilderOptions();
+    bopts.writeback_bytes = kBackgroundWritebackBytes;
+    relocator = std::make_unique<BlobRelocator>(bopts, blob_file_cache_.get(), eligible,
+                                                paced ? gc_rate_limiter_.get() : nullptr);
   }
   CompactionJobContext ctx;
   ctx.dbname = dbname_;

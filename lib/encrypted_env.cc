@@ -87,6 +87,8 @@ class PagedWritableFile final : public WritableFile {
     return s;
   }
   Status Flush() override { return base_->Flush(); }
+  // The sealed pages only: the last one waits for Sync or Close.
+  Status StartWriteback() override { return base_->StartWriteback(); }
   Status Sync() override {
     Status s = Seal();
     if (s.ok()) s = base_->Sync();

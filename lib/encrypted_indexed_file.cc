@@ -45,6 +45,11 @@ class IndexedWritableFile final : public WritableFile {
     if (s.ok()) s = status_ = base_->Flush();
     return s;
   }
+  // The sealed units only: what is buffered waits for a record boundary.
+  Status StartWriteback() override {
+    if (!status_.ok()) return status_;
+    return status_ = base_->StartWriteback();
+  }
   Status Sync() override {
     Status s = Emit();
     if (s.ok()) s = status_ = base_->Sync();

@@ -29,6 +29,7 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* wr
   bopts.min_blob_size = o.min_blob_size;
   bopts.blob_file_size = o.blob_file_size;
   bopts.compression = o.blob_compression;
+  bopts.writeback_bytes = kBackgroundWritebackBytes;
   bopts.new_file_number = [&ctx, result] {
     const uint64_t n = ctx.new_file_number();
     result->created_files.push_back(n);

@@ -50,6 +50,13 @@ class WritableFile {
   // encrypts in units may close its unit, so that a positioned read of one
   // record authenticates that record only. Default: nothing.
   virtual Status MarkRecordBoundary() { return Status::OK(); }
+  // A hint for a file written in bulk by background work: start writing the
+  // bytes appended so far to the device, without waiting for them, and
+  // wait for what the call before this one started. The file then has at
+  // most two calls' worth of data in flight, so its final Sync, and any
+  // other file's Sync, does not queue behind hundreds of MB of it.
+  // Durability still comes only from Sync. Default: nothing.
+  virtual Status StartWriteback() { return Status::OK(); }
 };
 
 // A held lock on a DB directory (LOCK file).

@@ -129,6 +129,84 @@ TEST_F(BlobFileBuilderTest, RollsOverAtBlobFileSize) {
   for (size_t i = 0; i < kvs.size(); i++) EXPECT_EQ(kvs[i].second, Read(kvs[i].first, indexes[i]));
 }
 
+TEST_F(BlobFileBuilderTest, StartsWritebackEveryWritebackBytesAndOnlyWhenAsked) {
+  // 40 values of ~5 KB, stored uncompressed, in files of at most 100 KB.
+  auto write = [&](uint64_t writeback_bytes, test::CountingEnv* env) {
+    auto o = Options(env);
+    o.compression = Compression::kNone;
+    o.blob_file_size = 100000;
+    o.writeback_bytes = writeback_bytes;
+    BlobFileBuilder b(o);
+    Random rnd(7);
+    std::vector<std::pair<std::string, std::string>> kvs;
+    std::vector<std::string> indexes;
+    for (int i = 0; i < 40; i++) {
+      kvs.emplace_back(test::NumberedKey(i), test::RandomBytes(&rnd, 5000));
+      std::string idx;
+      bool separated = false;
+      ASSERT_TRUE(b.Add(kvs.back().first, kvs.back().second, &idx, &separated).ok());
+      indexes.push_back(idx);
+    }
+    std::vector<BlobFileAdditionInfo> added;
+    ASSERT_TRUE(b.Finish(&added).ok());
+    ASSERT_EQ(2u, added.size());
+    // The hint changes nothing a reader sees.
+    for (size_t i = 0; i < kvs.size(); i++) {
+      EXPECT_EQ(kvs[i].second, Read(kvs[i].first, indexes[i]));
+    }
+  };
+  test::CountingEnv never(Env::Default());
+  write(0, &never);
+  EXPECT_EQ(0, never.writebacks.load());
+  // Two files of 20 records of ~5 KB: a call once 16 KiB more are written,
+  // so after records 4, 8, 12 and 16 of each file, counted from each
+  // file's start, and none on the 20th, which fills the file and finishes
+  // it (its sync does the rest).
+  test::CountingEnv every16k(Env::Default());
+  write(16 << 10, &every16k);
+  EXPECT_EQ(8, every16k.writebacks.load());
+}
+
+TEST_F(BlobFileBuilderTest, AFailedWritebackIsTheBuildersError) {
+  class FailingWriteback final : public EnvWrapper {
+   public:
+    FailingWriteback() : EnvWrapper(Env::Default()) {}
+    Status NewWritableFile(const std::string& f, std::unique_ptr<WritableFile>* r) override {
+      std::unique_ptr<WritableFile> base;
+      Status s = target()->NewWritableFile(f, &base);
+      if (s.ok()) *r = std::make_unique<File>(std::move(base));
+      return s;
+    }
+
+   private:
+    class File final : public WritableFile {
+     public:
+      explicit File(std::unique_ptr<WritableFile> base) : base_(std::move(base)) {}
+      Status Append(const Slice& d) override { return base_->Append(d); }
+      Status Flush() override { return base_->Flush(); }
+      Status Sync() override { return base_->Sync(); }
+      Status Close() override { return base_->Close(); }
+      Status StartWriteback() override { return Status::IOError("injected: writeback failed"); }
+
+     private:
+      std::unique_ptr<WritableFile> base_;
+    };
+  } env;
+  auto o = Options(&env);
+  o.compression = Compression::kNone;
+  o.writeback_bytes = 1;
+  BlobFileBuilder b(o);
+  std::string idx;
+  bool separated = false;
+  Status s = b.Add("k1", std::string(2000, 'v'), &idx, &separated);
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find("writeback")) << s.ToString();
+  // Sticky, and Abandon still removes the file.
+  EXPECT_TRUE(b.Add("k2", std::string(2000, 'v'), &idx, &separated).IsIOError());
+  b.Abandon();
+  EXPECT_TRUE(BlobFiles().empty());
+}
+
 TEST_F(BlobFileBuilderTest, AddRelocatedCopiesWithoutRecompressing) {
   const std::string value = std::string(30000, 'r') + "tail";
   std::string old_idx;

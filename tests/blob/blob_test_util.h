@@ -46,6 +46,7 @@ class CountingEnv : public EnvWrapper {
   std::atomic<int> random_opens{0};
   std::atomic<int> reads{0};
   std::atomic<int64_t> append_budget{-1};  // -1: unlimited
+  std::atomic<int> writebacks{0};          // StartWriteback calls
 
   Status NewRandomAccessFile(const std::string& f, std::unique_ptr<RandomAccessFile>* r) override {
     std::unique_ptr<RandomAccessFile> base;
@@ -59,7 +60,7 @@ class CountingEnv : public EnvWrapper {
     std::unique_ptr<WritableFile> base;
     Status s = target()->NewWritableFile(f, &base);
     if (!s.ok()) return s;
-    *r = std::make_unique<BudgetFile>(std::move(base), &append_budget);
+    *r = std::make_unique<BudgetFile>(std::move(base), &append_budget, &writebacks);
     return s;
   }
 
@@ -79,8 +80,9 @@ class CountingEnv : public EnvWrapper {
   };
   class BudgetFile : public WritableFile {
    public:
-    BudgetFile(std::unique_ptr<WritableFile> base, std::atomic<int64_t>* budget)
-        : base_(std::move(base)), budget_(budget) {}
+    BudgetFile(std::unique_ptr<WritableFile> base, std::atomic<int64_t>* budget,
+               std::atomic<int>* writebacks)
+        : base_(std::move(base)), budget_(budget), writebacks_(writebacks) {}
     Status Append(const Slice& data) override {
       int64_t b = budget_->load();
       if (b >= 0) {
@@ -92,10 +94,15 @@ class CountingEnv : public EnvWrapper {
     Status Flush() override { return base_->Flush(); }
     Status Sync() override { return base_->Sync(); }
     Status Close() override { return base_->Close(); }
+    Status StartWriteback() override {
+      (*writebacks_)++;
+      return base_->StartWriteback();
+    }
 
    private:
     std::unique_ptr<WritableFile> base_;
     std::atomic<int64_t>* budget_;
+    std::atomic<int>* writebacks_;
   };
 };
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "lib/filename.h"
+#include "tests/blob/blob_test_util.h"
 #include "tests/integration/db_test_util.h"
 #include "tests/util/fault_injection_env.h"
 
@@ -139,6 +140,32 @@ TEST_F(BlobGcTest, RunBlobGcRelocatesLiveBlobsAndReclaimsTheFile) {
   for (int i = 0; i < 100; i++) ASSERT_EQ(Value(i, i < 70 ? 1 : 0), Get(NumberedKey(i))) << i;
   ExpectVerified();
   for (int i = 0; i < 100; i++) ASSERT_EQ(Value(i, i < 70 ? 1 : 0), Get(NumberedKey(i))) << i;
+}
+
+TEST_F(BlobGcTest, GcStartsWritebackOfItsOutputButTheWritePathNever) {
+  // The write path's files must not pay for writeback (it would hold up
+  // the writer); GC's output streams to the device as it is written.
+  CountingEnv env(Env::Default());
+  Options o = GcOptions();
+  o.env = &env;
+  Open(o);
+  for (int i = 0; i < 800; i++) Put(NumberedKey(i), Value(i, 0));
+  ASSERT_TRUE(db_->Flush().ok());
+  for (int i = 0; i < 200; i++) Put(NumberedKey(i), Value(i, 1));
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(0, env.writebacks.load());
+  // Relocating the 600 live values of the first file writes 2.4 MB: at
+  // least two calls at one per kBackgroundWritebackBytes (1 MiB).
+  BlobGcOptions gc;
+  gc.garbage_threshold = 0.2;
+  gc.age_cutoff = 1;
+  const GcReport before = Report();
+  ASSERT_TRUE(db_->RunBlobGc(gc).ok());
+  const GcReport after = Report();
+  ASSERT_EQ(600u * 4000, after.bytes_relocated - before.bytes_relocated);
+  EXPECT_EQ(2, env.writebacks.load());
+  for (int i = 0; i < 800; i++) ASSERT_EQ(Value(i, i < 200 ? 1 : 0), Get(NumberedKey(i))) << i;
 }
 
 TEST_F(BlobGcTest, GcOfLastLevelTablesRewritesThemInPlace) {
