@@ -59,6 +59,7 @@ BlobSpace MeasureBlobSpace(const Version* v) {
     for (const FileMetaData* f : v->files(level)) {
       space.table_bytes[static_cast<size_t>(level)] += f->file_size;
       for (const BlobRef& r : f->blob_refs) space.ref_bytes[static_cast<size_t>(level)] += r.bytes;
+      space.shadowed_bytes += f->shadowed_blob_bytes;
     }
     if (!v->files(level).empty()) space.bottom = level;
   }
@@ -75,6 +76,7 @@ BlobGcPlan PlanBlobGc(const Version* v, const BlobGcSchedulerOptions& o, bool id
   plan.blob_file_bytes = space.blob_file_bytes;
   plan.live_blob_bytes = space.live_blob_bytes;
   plan.shadowing_bytes = space.shadowing_bytes;
+  plan.shadowed_bytes = space.shadowed_bytes;
   const std::vector<uint64_t>& ref_bytes = space.ref_bytes;
   const std::vector<uint64_t>& table_bytes = space.table_bytes;
   const int bottom = space.bottom;

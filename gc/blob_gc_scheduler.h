@@ -52,6 +52,9 @@ struct BlobSpace {
   uint64_t blob_file_bytes = 0;
   uint64_t live_blob_bytes = 0;       // blob bytes minus counted garbage
   uint64_t shadowing_bytes = 0;       // referenced above the deepest non-empty level
+  // What the flushes that wrote the unmerged tables found they shadow
+  // (FileMetaData::shadowed_blob_bytes): an estimate of the hidden garbage.
+  uint64_t shadowed_bytes = 0;
   std::vector<uint64_t> ref_bytes;    // per level: blob bytes its tables reference
   std::vector<uint64_t> table_bytes;  // per level: bytes of its tables
   int bottom = -1;                    // the deepest non-empty level
@@ -75,6 +78,7 @@ struct BlobGcPlan {
   uint64_t blob_file_bytes = 0;
   uint64_t live_blob_bytes = 0;  // blob bytes minus counted garbage
   uint64_t shadowing_bytes = 0;  // upper bound of hidden garbage
+  uint64_t shadowed_bytes = 0;   // the flushes' estimate of it (BlobSpace)
   double space_amp = 1;
   double space_amp_upper = 1;
   double ceiling = 0;  // 0: none

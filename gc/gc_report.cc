@@ -110,9 +110,10 @@ std::string GcReport::ToText() const {
                      Format("; paced %.1f s", static_cast<double>(gc_paced_micros) / 1e6));
   if (max_space_amplification > 0) {
     line("ceiling", Format("%.2fx (GC starts at %.2fx); now %.2fx, at most %.2fx counting %s "
-                           "that may be hidden garbage",
+                           "that may be hidden garbage (%s likely)",
                            max_space_amplification, gc_trigger, space_amplification,
-                           space_amplification_upper, HumanBytes(hidden_garbage_bound).c_str()));
+                           space_amplification_upper, HumanBytes(hidden_garbage_bound).c_str(),
+                           HumanBytes(hidden_garbage_estimate).c_str()));
   } else {
     line("ceiling", "none (max_space_amplification = 0)");
   }
@@ -236,6 +237,8 @@ std::string GcReport::ToJson() const {
   w.Double(space_amplification_upper);
   w.Key("hidden_garbage_bound");
   w.Uint(hidden_garbage_bound);
+  w.Key("hidden_garbage_estimate");
+  w.Uint(hidden_garbage_estimate);
   w.Key("slowdown_start");
   w.Double(slowdown_start);
   w.Key("slowdown_limit");

@@ -13,9 +13,12 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling) {
 }
 
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t unflushed_bytes, double ceiling) {
-  if (live_blob_bytes == 0 ||
-      static_cast<double>(blob_file_bytes) < ceiling * static_cast<double>(live_blob_bytes)) {
+                        uint64_t shadowing_bytes, uint64_t shadowed_bytes,
+                        uint64_t unflushed_bytes, double ceiling) {
+  const uint64_t likely_live =
+      live_blob_bytes - std::min(live_blob_bytes, std::min(shadowing_bytes, shadowed_bytes));
+  if (likely_live == 0 ||
+      static_cast<double>(blob_file_bytes) < ceiling * static_cast<double>(likely_live)) {
     return 0;
   }
   // What is surely live; if the bound swallows everything, it says nothing.

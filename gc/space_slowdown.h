@@ -48,10 +48,14 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling);
 // them).
 //
 // The slowdown only acts once the version is past the ceiling by counted
-// garbage alone, so a fresh load, whose new bytes all look like possible
-// garbage, is never slowed.
+// garbage and shadowed_bytes, what the flushes found their tables shadow
+// (an estimate of the hidden garbage: FileMetaData::shadowed_blob_bytes).
+// So a fresh load, whose new bytes all look like possible garbage but
+// shadow nothing, is never slowed, while overwrites are slowed before a
+// compaction has met them.
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t unflushed_bytes, double ceiling);
+                        uint64_t shadowing_bytes, uint64_t shadowed_bytes,
+                        uint64_t unflushed_bytes, double ceiling);
 
 // Microseconds a write group of `bytes` waits at space amplification amp:
 // 0 below the soft limit, then bytes at a rate falling from unlimited to

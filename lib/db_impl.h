@@ -233,6 +233,7 @@ class DBImpl final : public DB {
   uint64_t space_file_bytes_ = 0;          // GUARDED_BY(mutex_)
   uint64_t space_live_bytes_ = 0;          // GUARDED_BY(mutex_)
   uint64_t space_shadowing_bytes_ = 0;     // GUARDED_BY(mutex_)
+  uint64_t space_shadowed_bytes_ = 0;      // GUARDED_BY(mutex_)
   // last_write_micros_ as it was when idle GC found nothing more to do.
   uint64_t idle_gc_done_for_ = UINT64_MAX;  // GUARDED_BY(mutex_)
 };

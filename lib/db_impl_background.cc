@@ -153,6 +153,7 @@ Status DBImpl::FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
   ctx.new_file_number = [this] { return NewPendingOutput(); };
   Version* base = versions_->current();
   base->Ref();
+  ctx.base = base;
   FlushResult result;
   lock.unlock();
   Status s = RunFlushJob(ctx, mem, write_blobs, &result);

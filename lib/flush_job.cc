@@ -3,16 +3,38 @@
 #include <memory>
 
 #include "blob/blob_file_builder.h"
+#include "blob/blob_index.h"
 #include "lib/blob_accounting.h"
 #include "lib/compaction_iterator.h"
 #include "lib/filename.h"
 #include "lib/memtable.h"
 #include "lib/table_cache.h"
+#include "lib/version_set.h"
 #include "lib/write_time_blobs.h"
 #include "lode/env.h"
 #include "table/table_builder.h"
 
 namespace lode {
+namespace {
+
+// The stored bytes of the blob that the newest version of user_key holds in
+// base, or 0: none, inline, deleted, or unreadable (an estimate gives up
+// quietly; a read or compaction of that table reports the damage).
+uint64_t ShadowedBlobBytes(Version* base, const Slice& user_key) {
+  ReadOptions ro;
+  ro.fill_cache = false;  // one probe per flushed key must not evict readers' blocks
+  std::string value;
+  ValueType type = kTypeValue;
+  if (!base->Get(ro, LookupKey(user_key, kMaxSequenceNumber), &value, &type).ok() ||
+      type != kTypeBlobIndex) {
+    return 0;
+  }
+  BlobIndex index;
+  return index.DecodeFrom(value).ok() ? index.size : 0;
+}
+
+}  // namespace
+
 Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* write_blobs,
                    FlushResult* result) {
   *result = FlushResult();
@@ -61,7 +83,8 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* wr
                           /*bottommost=*/false, &accounting);
   FileMetaData& meta = result->table;
   meta.number = table_number;
-  std::string separated_key, blob_index;
+  std::string separated_key, blob_index, probed_key;
+  bool probed = false;
   for (iter.SeekToFirst(); s.ok() && iter.Valid(); iter.Next()) {
     Slice key = iter.key();
     Slice value = iter.value();
@@ -83,6 +106,17 @@ Status RunFlushJob(const FlushJobContext& ctx, MemTable* mem, WriteTimeBlobs* wr
         ikey.type = kTypeBlobIndex;
         s = accounting.AddKept(blob_index);
         if (!s.ok()) break;
+      }
+    }
+    // The newest entry of a key (the first the iterator yields) shadows
+    // what the tree holds for it. Only separated values and deletions are
+    // looked up, so a table of small values costs none.
+    if (ctx.base != nullptr && o.enable_blob_files &&
+        !(probed && ctx.icmp->user_comparator()->Compare(ikey.user_key, probed_key) == 0)) {
+      probed_key.assign(ikey.user_key.data(), ikey.user_key.size());
+      probed = true;
+      if (ikey.type == kTypeBlobIndex || ikey.type == kTypeDeletion) {
+        meta.shadowed_blob_bytes += ShadowedBlobBytes(ctx.base, ikey.user_key);
       }
     }
     if (meta.num_entries == 0) meta.smallest.DecodeFrom(key);

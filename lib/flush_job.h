@@ -23,6 +23,7 @@ namespace lode {
 class Env;
 class MemTable;
 class TableCache;
+class Version;
 class WriteTimeBlobs;
 
 struct FlushJobContext {
@@ -34,6 +35,10 @@ struct FlushJobContext {
   std::vector<SequenceNumber> snapshots;  // live snapshots, ascending
   // Allocates a file number and registers it as a pending output.
   std::function<uint64_t()> new_file_number;
+  // The version the table will enter, referenced by the caller, or null.
+  // Each separated value's key is looked up in it, to estimate the blob
+  // bytes the table shadows (FileMetaData::shadowed_blob_bytes).
+  Version* base = nullptr;
 };
 
 struct FlushResult {

@@ -66,6 +66,11 @@ struct FileMetaData {
   uint64_t num_entries = 0, num_deletions = 0;
   std::vector<BlobRef> blob_refs;  // sorted by blob_file_number, no zero entries
   bool being_compacted = false;    // guarded by the DB mutex
+  // Blob bytes of the older versions this table's entries shadowed when a
+  // flush wrote it: garbage no compaction has counted yet, as long as the
+  // table is not merged (a trivial move keeps it). An estimate in memory
+  // only, not in the manifest: 0 after a reopen. See doc/gc.md.
+  uint64_t shadowed_blob_bytes = 0;
 };
 
 // A finished blob file entering the version.

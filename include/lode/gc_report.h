@@ -64,6 +64,9 @@ struct GcReport {
   double gc_trigger = 0;
   double space_amplification_upper = 0;
   uint64_t hidden_garbage_bound = 0;          // blob bytes referenced above the bottom level
+  // Of that, the older blobs the flushes found their tables shadow (lost on
+  // reopen, never more than the bound).
+  uint64_t hidden_garbage_estimate = 0;
   bool idle = false;                          // idle reclamation is due or running
   std::string next_action;                    // "none", "reveal" or "relocate"
   std::string next_reason;                    // one line
