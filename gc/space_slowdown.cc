@@ -13,8 +13,8 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling) {
 }
 
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t shadowed_bytes,
-                        uint64_t unflushed_bytes, double ceiling) {
+                        uint64_t shadowing_bytes, uint64_t shadowed_bytes, uint64_t unflushed_bytes,
+                        double ceiling) {
   const uint64_t likely_live =
       live_blob_bytes - std::min(live_blob_bytes, std::min(shadowing_bytes, shadowed_bytes));
   if (likely_live == 0 ||

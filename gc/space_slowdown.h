@@ -54,8 +54,8 @@ SpaceSlowdownLimits SpaceSlowdownLimitsFor(double ceiling);
 // shadow nothing, is never slowed, while overwrites are slowed before a
 // compaction has met them.
 double SlowdownSpaceAmp(uint64_t blob_file_bytes, uint64_t live_blob_bytes,
-                        uint64_t shadowing_bytes, uint64_t shadowed_bytes,
-                        uint64_t unflushed_bytes, double ceiling);
+                        uint64_t shadowing_bytes, uint64_t shadowed_bytes, uint64_t unflushed_bytes,
+                        double ceiling);
 
 // Microseconds a write group of `bytes` waits at space amplification amp:
 // 0 below the soft limit, then bytes at a rate falling from unlimited to

@@ -98,6 +98,24 @@ class Env {
   virtual uint64_t NowMicros() = 0;
 };
 
+// Forwards every call to an owned WritableFile; subclass it to change a few
+// calls (so a wrapper never drops a hint such as StartWriteback).
+class WritableFileWrapper : public WritableFile {
+ public:
+  explicit WritableFileWrapper(std::unique_ptr<WritableFile> target) : target_(std::move(target)) {}
+  WritableFile* target() const { return target_.get(); }
+
+  Status Append(const Slice& data) override { return target_->Append(data); }
+  Status Flush() override { return target_->Flush(); }
+  Status Sync() override { return target_->Sync(); }
+  Status Close() override { return target_->Close(); }
+  Status MarkRecordBoundary() override { return target_->MarkRecordBoundary(); }
+  Status StartWriteback() override { return target_->StartWriteback(); }
+
+ private:
+  std::unique_ptr<WritableFile> target_;
+};
+
 // Forwards every call to a target Env; subclass it to change a few calls.
 class EnvWrapper : public Env {
  public:

@@ -179,17 +179,10 @@ TEST_F(BlobFileBuilderTest, AFailedWritebackIsTheBuildersError) {
     }
 
    private:
-    class File final : public WritableFile {
+    class File final : public WritableFileWrapper {
      public:
-      explicit File(std::unique_ptr<WritableFile> base) : base_(std::move(base)) {}
-      Status Append(const Slice& d) override { return base_->Append(d); }
-      Status Flush() override { return base_->Flush(); }
-      Status Sync() override { return base_->Sync(); }
-      Status Close() override { return base_->Close(); }
+      using WritableFileWrapper::WritableFileWrapper;
       Status StartWriteback() override { return Status::IOError("injected: writeback failed"); }
-
-     private:
-      std::unique_ptr<WritableFile> base_;
     };
   } env;
   auto o = Options(&env);

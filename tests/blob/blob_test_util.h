@@ -78,29 +78,25 @@ class CountingEnv : public EnvWrapper {
     std::unique_ptr<RandomAccessFile> base_;
     std::atomic<int>* reads_;
   };
-  class BudgetFile : public WritableFile {
+  class BudgetFile : public WritableFileWrapper {
    public:
     BudgetFile(std::unique_ptr<WritableFile> base, std::atomic<int64_t>* budget,
                std::atomic<int>* writebacks)
-        : base_(std::move(base)), budget_(budget), writebacks_(writebacks) {}
+        : WritableFileWrapper(std::move(base)), budget_(budget), writebacks_(writebacks) {}
     Status Append(const Slice& data) override {
       int64_t b = budget_->load();
       if (b >= 0) {
         if (static_cast<int64_t>(data.size()) > b) return Status::IOError("injected: disk full");
         *budget_ -= static_cast<int64_t>(data.size());
       }
-      return base_->Append(data);
+      return WritableFileWrapper::Append(data);
     }
-    Status Flush() override { return base_->Flush(); }
-    Status Sync() override { return base_->Sync(); }
-    Status Close() override { return base_->Close(); }
     Status StartWriteback() override {
       (*writebacks_)++;
-      return base_->StartWriteback();
+      return WritableFileWrapper::StartWriteback();
     }
 
    private:
-    std::unique_ptr<WritableFile> base_;
     std::atomic<int64_t>* budget_;
     std::atomic<int>* writebacks_;
   };

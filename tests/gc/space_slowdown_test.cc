@@ -50,7 +50,8 @@ TEST(SpaceSlowdownTest, GarbageTheFlushesFoundStartsTheSlowdownBeforeACompaction
   // ...but overwrites whose flushes found 25 MiB of older blobs are: the
   // version is 1.3x of what is likely live. Past the gate the amplification
   // is the usual bound.
-  EXPECT_DOUBLE_EQ(130.0 / 85, SlowdownSpaceAmp(130 * kMiB, 125 * kMiB, 40 * kMiB, 25 * kMiB, 0, 1.2));
+  EXPECT_DOUBLE_EQ(130.0 / 85,
+                   SlowdownSpaceAmp(130 * kMiB, 125 * kMiB, 40 * kMiB, 25 * kMiB, 0, 1.2));
   // The estimate never counts for more than the upper bound.
   EXPECT_EQ(0, SlowdownSpaceAmp(130 * kMiB, 125 * kMiB, 5 * kMiB, 25 * kMiB, 0, 1.2));
 }

@@ -106,7 +106,8 @@ TEST_F(BlobGcTest, FlushesEstimateTheGarbageTheirOverwritesHideUntilACompactionC
   EXPECT_EQ(0u, r.garbage_blob_bytes);
   EXPECT_EQ(30u * 4000, r.hidden_garbage_estimate);
   EXPECT_GE(r.hidden_garbage_bound, r.hidden_garbage_estimate);
-  EXPECT_NE(std::string::npos, r.ToJson().find("\"hidden_garbage_estimate\": 120000")) << r.ToJson();
+  EXPECT_NE(std::string::npos, r.ToJson().find("\"hidden_garbage_estimate\": 120000"))
+      << r.ToJson();
   // Overwriting a key twice in one memtable shadows the tree's version once.
   for (int i = 30; i < 40; i++) {
     Put(NumberedKey(i), Value(i, 1));

@@ -53,19 +53,13 @@ class SlowGcSyncEnv : public ManualClockEnv {
   }
 
  private:
-  class SlowSyncFile final : public WritableFile {
+  class SlowSyncFile final : public WritableFileWrapper {
    public:
-    explicit SlowSyncFile(std::unique_ptr<WritableFile> base) : base_(std::move(base)) {}
-    Status Append(const Slice& data) override { return base_->Append(data); }
-    Status Flush() override { return base_->Flush(); }
+    using WritableFileWrapper::WritableFileWrapper;
     Status Sync() override {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      return base_->Sync();
+      return WritableFileWrapper::Sync();
     }
-    Status Close() override { return base_->Close(); }
-
-   private:
-    std::unique_ptr<WritableFile> base_;
   };
 
   const std::thread::id writer_;

@@ -43,23 +43,21 @@ class FaultyEnv : public EnvWrapper {
  public:
   explicit FaultyEnv(Env* target) : EnvWrapper(target) {}
 
-  class File : public WritableFile {
+  class File : public WritableFileWrapper {
    public:
-    File(FaultyEnv* env, std::unique_ptr<WritableFile> f) : env_(env), f_(std::move(f)) {}
+    File(FaultyEnv* env, std::unique_ptr<WritableFile> f)
+        : WritableFileWrapper(std::move(f)), env_(env) {}
     Status Append(const Slice& data) override {
       if (env_->ShouldFail()) return Status::IOError("injected append failure");
-      return f_->Append(data);
+      return WritableFileWrapper::Append(data);
     }
-    Status Flush() override { return f_->Flush(); }
     Status Sync() override {
       if (env_->ShouldFail()) return Status::IOError("injected sync failure");
-      return f_->Sync();
+      return WritableFileWrapper::Sync();
     }
-    Status Close() override { return f_->Close(); }
 
    private:
     FaultyEnv* env_;
-    std::unique_ptr<WritableFile> f_;
   };
 
   Status NewWritableFile(const std::string& f, std::unique_ptr<WritableFile>* r) override {
