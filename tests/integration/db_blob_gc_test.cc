@@ -48,6 +48,17 @@ class BlobGcTest : public DBTest {
     return r;
   }
 
+  // Writes keys [0, keys) and flushes, overwrites [0, overwritten) and
+  // flushes, then compacts everything, so the first file's overwritten
+  // blobs are counted garbage.
+  void LoadOverwriteAndCompact(int keys, int overwritten) {
+    for (int i = 0; i < keys; i++) Put(NumberedKey(i), Value(i, 0));
+    ASSERT_TRUE(db_->Flush().ok());
+    for (int i = 0; i < overwritten; i++) Put(NumberedKey(i), Value(i, 1));
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  }
+
   GcReport Report() {
     GcReport r;
     EXPECT_TRUE(db_->GetGcReport(&r).ok());
@@ -181,11 +192,7 @@ TEST_F(BlobGcTest, GcStartsWritebackOfItsOutputButTheWritePathNever) {
   Options o = GcOptions();
   o.env = &env;
   Open(o);
-  for (int i = 0; i < 800; i++) Put(NumberedKey(i), Value(i, 0));
-  ASSERT_TRUE(db_->Flush().ok());
-  for (int i = 0; i < 200; i++) Put(NumberedKey(i), Value(i, 1));
-  ASSERT_TRUE(db_->Flush().ok());
-  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  LoadOverwriteAndCompact(800, 200);
   EXPECT_EQ(0, env.writebacks.load());
   // Relocating the 600 live values of the first file writes 2.4 MB: at
   // least two calls at one per kBackgroundWritebackBytes (1 MiB).
@@ -285,11 +292,7 @@ TEST_F(BlobGcTest, FailedWriteDuringGcRollsBackAndRetrySucceeds) {
   Options o = GcOptions();
   o.env = &env;
   Open(o);
-  for (int i = 0; i < 60; i++) Put(NumberedKey(i), Value(i, 0));
-  ASSERT_TRUE(db_->Flush().ok());
-  for (int i = 0; i < 40; i++) Put(NumberedKey(i), Value(i, 1));
-  ASSERT_TRUE(db_->Flush().ok());
-  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  LoadOverwriteAndCompact(60, 40);
   const auto tables = FilesOnDisk(".sst");
   const auto blobs = FilesOnDisk(".blob");
   const GcReport before = Report();
