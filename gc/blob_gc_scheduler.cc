@@ -66,6 +66,7 @@ BlobSpace MeasureBlobSpace(const Version* v) {
   for (int level = 0; level < space.bottom; level++) {
     space.shadowing_bytes += space.ref_bytes[static_cast<size_t>(level)];
   }
+  space.shadowed_bytes = std::min(space.shadowed_bytes, space.shadowing_bytes);
   return space;
 }
 

@@ -50,10 +50,11 @@ BlobGcSchedulerOptions BlobGcSchedulerOptionsFrom(const Options& options);
 // space slowdown (gc/space_slowdown.h) compares with its limits.
 struct BlobSpace {
   uint64_t blob_file_bytes = 0;
-  uint64_t live_blob_bytes = 0;       // blob bytes minus counted garbage
-  uint64_t shadowing_bytes = 0;       // referenced above the deepest non-empty level
+  uint64_t live_blob_bytes = 0;  // blob bytes minus counted garbage
+  uint64_t shadowing_bytes = 0;  // referenced above the deepest non-empty level
   // What the flushes that wrote the unmerged tables found they shadow
-  // (FileMetaData::shadowed_blob_bytes): an estimate of the hidden garbage.
+  // (FileMetaData::shadowed_blob_bytes): an estimate of the hidden garbage,
+  // at most shadowing_bytes.
   uint64_t shadowed_bytes = 0;
   std::vector<uint64_t> ref_bytes;    // per level: blob bytes its tables reference
   std::vector<uint64_t> table_bytes;  // per level: bytes of its tables

@@ -73,7 +73,7 @@ void AddGcPlanToReport(const BlobGcPlan& plan, const std::set<uint64_t>& running
   report->gc_trigger = plan.trigger;
   report->space_amplification_upper = plan.space_amp_upper;
   report->hidden_garbage_bound = plan.shadowing_bytes;
-  report->hidden_garbage_estimate = std::min(plan.shadowed_bytes, plan.shadowing_bytes);
+  report->hidden_garbage_estimate = plan.shadowed_bytes;
   report->idle = idle;
   if (!running_plan.empty()) {
     report->next_action = "relocate";

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "gc/blob_gc_scheduler.h"
 #include "lib/db_stats.h"
 #include "lib/dbformat.h"
 #include "lib/snapshot_list.h"
@@ -230,10 +231,7 @@ class DBImpl final : public DB {
   uint64_t space_debt_micros_ = 0;         // GUARDED_BY(mutex_)
   uint64_t space_last_charge_micros_ = 0;  // the last group's share of it; GUARDED_BY(mutex_)
   uint64_t space_version_ = 0;             // GUARDED_BY(mutex_)
-  uint64_t space_file_bytes_ = 0;          // GUARDED_BY(mutex_)
-  uint64_t space_live_bytes_ = 0;          // GUARDED_BY(mutex_)
-  uint64_t space_shadowing_bytes_ = 0;     // GUARDED_BY(mutex_)
-  uint64_t space_shadowed_bytes_ = 0;      // GUARDED_BY(mutex_)
+  BlobSpace space_;                        // of version space_version_; GUARDED_BY(mutex_)
   // last_write_micros_ as it was when idle GC found nothing more to do.
   uint64_t idle_gc_done_for_ = UINT64_MAX;  // GUARDED_BY(mutex_)
 };

@@ -186,18 +186,14 @@ double DBImpl::SpaceAmpForWrites() {
   if (!SpaceSlowdownOn()) return 0;
   if (space_version_ != versions_->CurrentNumber()) {
     space_version_ = versions_->CurrentNumber();
-    const BlobSpace space = MeasureBlobSpace(versions_->current());
-    space_file_bytes_ = space.blob_file_bytes;
-    space_live_bytes_ = space.live_blob_bytes;
-    space_shadowing_bytes_ = space.shadowing_bytes;
-    space_shadowed_bytes_ = space.shadowed_bytes;
+    space_ = MeasureBlobSpace(versions_->current());
   }
   // The memtables' write-time files are on disk too. Only write group
   // leaders call this, and only a leader writes mem_blobs_, before or after.
   const uint64_t unflushed =
       imm_blob_bytes_ + (mem_blobs_ != nullptr ? mem_blobs_->BytesWritten() : 0);
-  return SlowdownSpaceAmp(space_file_bytes_, space_live_bytes_, space_shadowing_bytes_,
-                          space_shadowed_bytes_, unflushed, options_.max_space_amplification);
+  return SlowdownSpaceAmp(space_.blob_file_bytes, space_.live_blob_bytes, space_.shadowing_bytes,
+                          space_.shadowed_bytes, unflushed, options_.max_space_amplification);
 }
 
 void DBImpl::ChargeWriteForSpace(uint64_t bytes) {

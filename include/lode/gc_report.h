@@ -63,7 +63,7 @@ struct GcReport {
   double max_space_amplification = 0;  // 0: no ceiling
   double gc_trigger = 0;
   double space_amplification_upper = 0;
-  uint64_t hidden_garbage_bound = 0;          // blob bytes referenced above the bottom level
+  uint64_t hidden_garbage_bound = 0;  // blob bytes referenced above the bottom level
   // Of that, the older blobs the flushes found their tables shadow (lost on
   // reopen, never more than the bound).
   uint64_t hidden_garbage_estimate = 0;

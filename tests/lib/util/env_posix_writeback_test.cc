@@ -8,20 +8,6 @@
 namespace lode {
 namespace {
 
-std::string ReadAll(const std::string& fname) {
-  std::unique_ptr<SequentialFile> f;
-  EXPECT_TRUE(Env::Default()->NewSequentialFile(fname, &f).ok());
-  std::string all;
-  std::string scratch(1 << 16, '\0');
-  for (;;) {
-    Slice got;
-    EXPECT_TRUE(f->Read(scratch.size(), &got, scratch.data()).ok());
-    if (got.empty()) break;
-    all.append(got.data(), got.size());
-  }
-  return all;
-}
-
 TEST(EnvPosixWritebackTest, FileReadsBackWhateverTheCallsInBetween) {
   test::TempDir dir;
   const std::string fname = dir.File("000007.blob");
@@ -42,7 +28,9 @@ TEST(EnvPosixWritebackTest, FileReadsBackWhateverTheCallsInBetween) {
   ASSERT_TRUE(f->StartWriteback().ok());  // nothing new since the last call
   ASSERT_TRUE(f->Sync().ok());
   ASSERT_TRUE(f->Close().ok());
-  EXPECT_EQ(expected, ReadAll(fname));
+  std::string read;
+  ASSERT_TRUE(ReadFileToString(Env::Default(), fname, &read).ok());
+  EXPECT_EQ(expected, read);
 
   Status s = f->StartWriteback();
   EXPECT_TRUE(s.IsIOError()) << s.ToString();
