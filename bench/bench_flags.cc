@@ -92,8 +92,8 @@ void RegisterBenchFlags(FlagSet* f, BenchConfig* c) {
   f->Add("max_bytes_for_level_multiplier", &o->max_bytes_for_level_multiplier,
          "size ratio of adjacent levels");
   f->Add("max_background_jobs", &o->max_background_jobs, "flush + compaction threads");
-  f->Add("background_thread_nice", &o->background_thread_nice,
-         "lode: nice value (0..19) of the background threads");
+  f->Add("compaction_thread_nice", &o->compaction_thread_nice,
+         "lode: nice value (0..19) of the compaction and GC threads");
   f->Add("open_files", &o->max_open_files, "table and blob file readers kept open");
   f->Add("enable_blob_files", &o->enable_blob_files,
          "lode: separate large values into blob files (rocksdb-blob always does)");

@@ -56,7 +56,7 @@ class LodeEngine : public BenchEngine {
         {"target_file_size", n(o.target_file_size)},
         {"max_bytes_for_level_base", n(o.max_bytes_for_level_base)},
         {"max_background_jobs", n(o.max_background_jobs)},
-        {"background_thread_nice", n(o.background_thread_nice)},
+        {"compaction_thread_nice", n(o.compaction_thread_nice)},
         {"enable_blob_files", b(o.enable_blob_files)},
         {"min_blob_size", n(o.min_blob_size)},
         {"blob_write_time_separation", b(o.blob_write_time_separation)},

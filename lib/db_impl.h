@@ -47,6 +47,9 @@ class Writer;
 
 class DBImpl final : public DB {
  public:
+  // What a background thread runs: a lone thread runs everything.
+  enum class BackgroundRole { kAll, kFlush, kCompaction };
+
   DBImpl(const Options& options, const std::string& dbname);
   ~DBImpl() override;
 
@@ -105,8 +108,8 @@ class DBImpl final : public DB {
 
   // Background work (db_impl_background.cc). REQUIRES: mutex_ held unless noted.
   void StartBackgroundThreads();
-  void BackgroundThreadMain();
-  bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock);
+  void BackgroundThreadMain(BackgroundRole role);
+  bool RunOneBackgroundJob(std::unique_lock<std::mutex>& lock, BackgroundRole role);
   // write_blobs: where mem's large values went at write time, or nullptr.
   Status FlushMemTable(std::unique_lock<std::mutex>& lock, MemTable* mem,
                        WriteTimeBlobs* write_blobs, VersionEdit* edit, bool log_and_apply);

@@ -13,6 +13,7 @@
 #include "lib/flush_job.h"
 #include "lib/memtable.h"
 #include "lib/table_cache.h"
+#include "lib/util/thread_name.h"
 #include "lib/util/thread_priority.h"
 #include "lib/version_edit.h"
 #include "lib/version_set.h"
@@ -20,30 +21,57 @@
 
 namespace lode {
 
+namespace {
+
+const char* BackgroundThreadName(DBImpl::BackgroundRole role) {
+  switch (role) {
+    case DBImpl::BackgroundRole::kFlush:
+      return "lode-flush";
+    case DBImpl::BackgroundRole::kCompaction:
+      return "lode-compact";
+    case DBImpl::BackgroundRole::kAll:
+      break;
+  }
+  return "lode-bg";
+}
+
+}  // namespace
+
 void DBImpl::StartBackgroundThreads() {
-  const int nice = options_.background_thread_nice;  // fixed at open
+  // With two or more threads the first one only flushes and keeps the
+  // process's priority: writers wait for flushes when the next memtable is
+  // full. The others run compactions and GC at the configured nice value, so
+  // that the application's threads (the writers among them) preempt them.
+  // Only one compaction ran beside a flush before the split too.
+  const int n = options_.max_background_jobs;
+  const int nice = options_.compaction_thread_nice;  // fixed at open
   // Open returns once every thread has its priority, so that no job runs
   // at the wrong one and the setting can be checked.
-  std::latch started(options_.max_background_jobs);
-  for (int i = 0; i < options_.max_background_jobs; i++) {
-    bg_threads_.emplace_back([this, nice, &started] {
-      SetCurrentThreadNice(nice);  // best effort: a refusal only costs latency
+  std::latch started(n);
+  for (int i = 0; i < n; i++) {
+    const BackgroundRole role =
+        n == 1 ? BackgroundRole::kAll
+               : (i == 0 ? BackgroundRole::kFlush : BackgroundRole::kCompaction);
+    bg_threads_.emplace_back([this, role, nice, &started] {
+      SetCurrentThreadName(BackgroundThreadName(role));
+      // Best effort: a refusal only costs latency.
+      if (role == BackgroundRole::kCompaction) SetCurrentThreadNice(nice);
       started.count_down();
-      BackgroundThreadMain();
+      BackgroundThreadMain(role);
     });
   }
   started.wait();
 }
 
-void DBImpl::BackgroundThreadMain() {
+void DBImpl::BackgroundThreadMain(BackgroundRole role) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!shutting_down_.load(std::memory_order_acquire)) {
-    if (RunOneBackgroundJob(lock)) continue;
+    if (RunOneBackgroundJob(lock, role)) continue;
     // Looking for work may have changed what counts as pending (a finished
     // GC plan pruned, idle reclamation found done): let waiters look again.
     bg_done_cv_.notify_all();
     // Idle reclamation is the one job that becomes due by time alone.
-    const uint64_t wait = IdleGcWaitMicros();
+    const uint64_t wait = role == BackgroundRole::kFlush ? 0 : IdleGcWaitMicros();
     if (wait == 0) {
       bg_work_cv_.wait(lock);
     } else {
@@ -53,9 +81,9 @@ void DBImpl::BackgroundThreadMain() {
 }
 
 // Runs one flush or compaction if one is due. REQUIRES: mutex_ held.
-bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
+bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock, BackgroundRole role) {
   if (!bg_error_.ok() || shutting_down_.load(std::memory_order_acquire)) return false;
-  if (imm_ != nullptr && !flush_running_) {
+  if (role != BackgroundRole::kCompaction && imm_ != nullptr && !flush_running_) {
     flush_running_ = true;
     running_jobs_++;
     VersionEdit edit;
@@ -77,13 +105,8 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock) {
     bg_work_cv_.notify_all();
     return true;
   }
+  if (role == BackgroundRole::kFlush) return false;
   if (manual_compaction_ != nullptr) return false;  // the manual one runs alone
-  // One thread stays free for flushes: a memtable that fills while every
-  // thread is deep in a compaction or GC job would stall the writers.
-  const int compactions = running_jobs_ - (flush_running_ ? 1 : 0);
-  if (options_.max_background_jobs > 1 && compactions >= options_.max_background_jobs - 1) {
-    return false;
-  }
   // An idle DB flushes its memtable first: overwrites still in memory hide
   // garbage that idle reclamation could not see otherwise. No writer is in
   // the queue, so the switch cannot race one.

@@ -153,9 +153,9 @@ Status ValidateOptions(const Options& o) {
   if (o.max_background_jobs < 1 || o.max_background_jobs > 64) {
     return Bad("max_background_jobs", "must be in [1, 64]");
   }
-  if (o.background_thread_nice < 0 || o.background_thread_nice > 19) {
-    return Bad("background_thread_nice",
-               "must be in [0, 19], got " + std::to_string(o.background_thread_nice));
+  if (o.compaction_thread_nice < 0 || o.compaction_thread_nice > 19) {
+    return Bad("compaction_thread_nice",
+               "must be in [0, 19], got " + std::to_string(o.compaction_thread_nice));
   }
   if (o.max_open_files < 16) return Bad("max_open_files", "must be >= 16");
   if (o.blob_file_size < (1 << 10) || o.blob_file_size > kMaxBufferSize) {
@@ -209,7 +209,7 @@ std::string OptionsToString(const Options& o) {
   add("target_file_size", std::to_string(o.target_file_size));
   add("max_bytes_for_level_base", std::to_string(o.max_bytes_for_level_base));
   add("max_background_jobs", std::to_string(o.max_background_jobs));
-  add("background_thread_nice", std::to_string(o.background_thread_nice));
+  add("compaction_thread_nice", std::to_string(o.compaction_thread_nice));
   add("enable_blob_files", o.enable_blob_files ? "true" : "false");
   add("min_blob_size", std::to_string(o.min_blob_size));
   add("blob_write_time_separation", o.blob_write_time_separation ? "true" : "false");

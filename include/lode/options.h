@@ -57,14 +57,18 @@ struct Options {
   uint64_t max_bytes_for_level_base = 256 << 20;
   double max_bytes_for_level_multiplier = 10;
   int max_background_jobs = 2;
-  // Linux nice value, 0..19, of lode's background (flush, compaction, GC)
-  // threads; fixed at open. Higher hands the CPU to the application's
-  // threads when both want it: on 2 cores during GC, 19 lowered put p99.9
-  // (median over passes) from 1.9-2.5 to 0.7-1.7 ms at 64 KiB and from
-  // 0.37-0.62 to 0.34-0.39 ms at 16 KiB, same throughput and space
-  // (bench/RESULTS.md, session 6).
-  // Best effort: a system that refuses the change leaves the threads as they were.
-  int background_thread_nice = 0;
+  // Linux nice value, 0..19, of the threads that run compactions and GC;
+  // fixed at open. With two or more background jobs one thread only flushes
+  // and keeps the process's priority (writers wait for it); a lone thread
+  // runs everything at the process's priority. At 19 the application's
+  // threads preempt GC when both want the CPU: on 2 cores that brought put
+  // p99.9 during GC from up to ~3x to 1.2-1.5x of the same run with GC off
+  // (bench/RESULTS.md, session 9). lode's own writes cannot starve the
+  // work: when it falls behind they wait (L0 and space slowdowns) and give
+  // it the CPU; other busy threads of the application do not, so a process
+  // that keeps every core busy should set 0. Best effort: a system that
+  // refuses the change leaves the threads as they were.
+  int compaction_thread_nice = 19;
   int max_open_files = 1000;  // table and blob readers kept open
 
   // Key-value separation

@@ -62,8 +62,8 @@ TEST_F(DBTest, BadOptionsAreRejectedNamingTheOption) {
       {"blob_file_size", [](Options* o) { o->blob_file_size = 0; }},
       {"blob_gc_age_cutoff", [](Options* o) { o->blob_gc_age_cutoff = 1.5; }},
       {"max_background_jobs", [](Options* o) { o->max_background_jobs = 0; }},
-      {"background_thread_nice", [](Options* o) { o->background_thread_nice = -1; }},
-      {"background_thread_nice", [](Options* o) { o->background_thread_nice = 20; }},
+      {"compaction_thread_nice", [](Options* o) { o->compaction_thread_nice = -1; }},
+      {"compaction_thread_nice", [](Options* o) { o->compaction_thread_nice = 20; }},
       {"level0_stop_writes_trigger", [](Options* o) { o->level0_stop_writes_trigger = 1; }},
   };
   for (const Case& c : cases) {
