@@ -62,7 +62,7 @@ struct Options {
   // and keeps the process's priority (writers wait for it); a lone thread
   // runs everything at the process's priority. At 19 the application's
   // threads preempt GC when both want the CPU: on 2 cores that brought put
-  // p99.9 during GC from up to ~3x to 1.2-1.5x of the same run with GC off
+  // p99.9 during GC from up to ~3x to 1.1-1.7x of the same run with GC off
   // (bench/RESULTS.md, session 9). lode's own writes cannot starve the
   // work: when it falls behind they wait (L0 and space slowdowns) and give
   // it the CPU; other busy threads of the application do not, so a process
