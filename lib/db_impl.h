@@ -187,7 +187,6 @@ class DBImpl final : public DB {
   std::condition_variable bg_done_cv_;  // signalled when a job finishes or state changes
   std::vector<std::thread> bg_threads_;
   int running_jobs_ = 0;          // GUARDED_BY(mutex_)
-  bool flush_running_ = false;    // GUARDED_BY(mutex_)
   bool flush_requested_ = false;  // GUARDED_BY(mutex_): Flush() waits on an empty imm
 
   MemTable* mem_ = nullptr;  // GUARDED_BY(mutex_)

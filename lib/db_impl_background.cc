@@ -42,7 +42,8 @@ void DBImpl::StartBackgroundThreads() {
   // process's priority: writers wait for flushes when the next memtable is
   // full. The others run compactions and GC at the configured nice value, so
   // that the application's threads (the writers among them) preempt them.
-  // Only one compaction ran beside a flush before the split too.
+  // The concurrency is as before the split, which kept one thread free for
+  // flushes. Only one thread ever flushes, so flushes never overlap.
   const int n = options_.max_background_jobs;
   const int nice = options_.compaction_thread_nice;  // fixed at open
   // Open returns once every thread has its priority, so that no job runs
@@ -83,8 +84,7 @@ void DBImpl::BackgroundThreadMain(BackgroundRole role) {
 // Runs one flush or compaction if one is due. REQUIRES: mutex_ held.
 bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock, BackgroundRole role) {
   if (!bg_error_.ok() || shutting_down_.load(std::memory_order_acquire)) return false;
-  if (role != BackgroundRole::kCompaction && imm_ != nullptr && !flush_running_) {
-    flush_running_ = true;
+  if (role != BackgroundRole::kCompaction && imm_ != nullptr) {
     running_jobs_++;
     VersionEdit edit;
     Status s = SyncSwitchedLog(lock);
@@ -99,7 +99,6 @@ bool DBImpl::RunOneBackgroundJob(std::unique_lock<std::mutex>& lock, BackgroundR
     } else if (!shutting_down_.load(std::memory_order_acquire)) {
       RecordBackgroundError(s);
     }
-    flush_running_ = false;
     running_jobs_--;
     bg_done_cv_.notify_all();
     bg_work_cv_.notify_all();
